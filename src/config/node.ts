@@ -43,13 +43,16 @@ export class ConfigNode {
   }
 
   static load (file: string): ConfigNode {
-    let text: string
+    return ConfigNode.parse(ConfigNode.readText(file), file)
+  }
+
+  /** The file's text; an unreadable file is a ConfigError naming it. */
+  static readText (file: string): string {
     try {
-      text = readFileSync(file, 'utf8')
+      return readFileSync(file, 'utf8')
     } catch (err) {
       throw new ConfigError(file, 0, '(file)', `cannot read: ${(err as Error).message}`, { cause: err })
     }
-    return ConfigNode.parse(text, file)
   }
 
   /** An empty mapping: lets code that takes a ConfigNode run on built-in defaults. */

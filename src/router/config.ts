@@ -1,0 +1,86 @@
+// The `router:` section and the router's own account keys (throughput, queue and window limits).
+
+import type { ConfigNode } from '../config/node.js'
+import { defaultRetryPolicy, type RetryPolicy } from '../carriers/retry.js'
+
+export interface RouterConfig {
+  /** Engine worker threads; 0 runs the engine on the main thread. */
+  workers: number
+  /** Messages accepted but not yet handed to a carrier, across all accounts, before 0x14. */
+  queueLimit: number
+  /** How often the due-time index (retries, scheduled sends) is polled. */
+  duePollMs: number
+  /** Validity given to messages that don't set one. */
+  defaultValidityMs: number
+  /** Longest validity a customer may ask for; more gets 0x62. */
+  maxValidityMs: number
+  /** Furthest a schedule may reach into the future; more gets 0x61. */
+  maxScheduleMs: number
+  /** Receipts that arrive before their submit_sm_resp is recorded are held this long. */
+  receiptHoldMs: number
+  /** Customer receipts waiting in the store for a receiver bind expire after this long. */
+  receiptTtlMs: number
+  retry: RetryPolicy
+}
+
+export const ROUTER_DEFAULTS: RouterConfig = {
+  workers: 1,
+  queueLimit: 200_000,
+  duePollMs: 100,
+  defaultValidityMs: 48 * 3600_000,
+  maxValidityMs: 7 * 24 * 3600_000,
+  maxScheduleMs: 30 * 24 * 3600_000,
+  receiptHoldMs: 30_000,
+  receiptTtlMs: 72 * 3600_000,
+  retry: defaultRetryPolicy
+}
+
+const KEYS = ['workers', 'queue_limit', 'due_poll_ms', 'default_validity_s', 'max_validity_s', 'max_schedule_s',
+  'receipt_hold_ms', 'receipt_ttl_s', 'retry'] as const
+const RETRY_KEYS = ['base_delay_ms', 'max_delay_ms', 'max_attempts', 'throttle_delay_ms', 'jitter'] as const
+
+export function parseRouterConfig (node: ConfigNode): RouterConfig {
+  const d = ROUTER_DEFAULTS
+  node.allowOnly(KEYS)
+  const r = node.child('retry').allowOnly(RETRY_KEYS)
+  const cfg: RouterConfig = {
+    workers: node.int('workers', d.workers, { min: 0, max: 16 }),
+    queueLimit: node.int('queue_limit', d.queueLimit, { min: 1, max: 10_000_000 }),
+    duePollMs: node.int('due_poll_ms', d.duePollMs, { min: 5, max: 60_000 }),
+    defaultValidityMs: node.int('default_validity_s', d.defaultValidityMs / 1000, { min: 1, max: 365 * 86400 }) * 1000,
+    maxValidityMs: node.int('max_validity_s', d.maxValidityMs / 1000, { min: 1, max: 365 * 86400 }) * 1000,
+    maxScheduleMs: node.int('max_schedule_s', d.maxScheduleMs / 1000, { min: 0, max: 365 * 86400 }) * 1000,
+    receiptHoldMs: node.int('receipt_hold_ms', d.receiptHoldMs, { min: 0, max: 3_600_000 }),
+    receiptTtlMs: node.int('receipt_ttl_s', d.receiptTtlMs / 1000, { min: 1, max: 365 * 86400 }) * 1000,
+    retry: {
+      baseDelayMs: r.int('base_delay_ms', d.retry.baseDelayMs, { min: 1, max: 3_600_000 }),
+      maxDelayMs: r.int('max_delay_ms', d.retry.maxDelayMs, { min: 1, max: 86_400_000 }),
+      maxAttempts: r.int('max_attempts', d.retry.maxAttempts, { min: 1, max: 1000 }),
+      throttleDelayMs: r.int('throttle_delay_ms', d.retry.throttleDelayMs, { min: 1, max: 3_600_000 }),
+      jitter: r.number('jitter', d.retry.jitter, { min: 0, max: 1 })
+    }
+  }
+  if (cfg.defaultValidityMs > cfg.maxValidityMs) throw node.fail('default_validity_s', 'must not exceed max_validity_s')
+  if (cfg.retry.maxDelayMs < cfg.retry.baseDelayMs) throw r.fail('max_delay_ms', 'must be at least base_delay_ms')
+  return cfg
+}
+
+/** Per-account traffic limits, read from the account's own mapping. */
+export interface AccountLimits {
+  /** Parts per second; 0 = unlimited. Above it: ESME_RTHROTTLED (0x58). */
+  tps: number
+  /** Messages of this account accepted and not yet handed to a carrier; above it: ESME_RMSGQFUL (0x14). */
+  maxQueued: number
+  /** Submits one bind may have unanswered at once; above it: ESME_RTHROTTLED (0x58). */
+  window: number
+}
+
+export const ROUTER_ACCOUNT_KEYS = ['tps', 'max_queued', 'window'] as const
+
+export function parseAccountLimits (node: ConfigNode): AccountLimits {
+  return {
+    tps: node.int('tps', 0, { min: 0, max: 10_000_000 }),
+    maxQueued: node.int('max_queued', 100_000, { min: 1, max: 10_000_000 }),
+    window: node.int('window', 1000, { min: 1, max: 100_000 })
+  }
+}

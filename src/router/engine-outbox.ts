@@ -1,0 +1,86 @@
+// The engine's side of customer receipt delivery for the accounts it owns. Items live in the
+// store until acknowledged; this keeps, per account, which keys are out with the main thread,
+// so a drain (a receiver bound, a window freed) never hands the same item out twice, and an
+// acknowledgement still being written can't be mistaken for an undelivered item.
+
+import type { Logger } from '../log.js'
+import type { LmdbStore } from '../store/index.js'
+import type { DeliverSm } from '../smpp/pdu/types.js'
+import type { OutboxItem } from './protocol.js'
+import { reviveDeliverSm } from './revive.js'
+
+/** Items out with the main thread per account; more wait in the store for the next drain. */
+const MAX_OUT = 2000
+
+interface AccountOut {
+  out: Set<string>
+  draining: boolean
+  /** Something may be in the store that isn't out: drain again when there is room. */
+  more: boolean
+}
+
+export class EngineOutbox {
+  private readonly accounts = new Map<string, AccountOut>()
+
+  constructor (
+    private readonly store: LmdbStore,
+    private readonly ttlMs: number,
+    private readonly emit: (item: OutboxItem) => void,
+    private readonly log: Logger
+  ) {}
+
+  /** A new item, already stored: hand it out now if there is room, else the next drain will. */
+  adopt (item: OutboxItem): void {
+    const a = this.account(item.account)
+    if (a.out.size >= MAX_OUT || a.out.has(item.key)) { a.more = true; return }
+    a.out.add(item.key)
+    this.emit(item)
+  }
+
+  delivered (account: string, keys: string[]): void {
+    const a = this.account(account)
+    this.store.ackReceipts(account, keys).then(() => {
+      for (const k of keys) a.out.delete(k)
+      if (a.more) this.drain(account)
+    }, (err: unknown) => this.log.error({ err, account }, 'could not acknowledge customer receipts'))
+  }
+
+  undelivered (account: string, keys: string[]): void {
+    const a = this.account(account)
+    for (const k of keys) a.out.delete(k)
+    a.more = true
+  }
+
+  drain (account: string): void {
+    const a = this.account(account)
+    if (a.draining) return
+    a.draining = true
+    a.more = false
+    const room = MAX_OUT - a.out.size
+    if (room <= 0) { a.draining = false; a.more = true; return }
+    this.store.peekReceipts(account, room + a.out.size).then(async (stored) => {
+      const now = Date.now()
+      const expired: string[] = []
+      let sent = 0
+      for (const s of stored) {
+        if (a.out.has(s.key)) continue
+        const r = s.receipt as { pdu: DeliverSm, queuedAt: number }
+        if (now - r.queuedAt > this.ttlMs) { expired.push(s.key); continue }
+        if (sent >= room) { a.more = true; break }
+        a.out.add(s.key)
+        sent++
+        this.emit({ account, key: s.key, pdu: reviveDeliverSm(r.pdu) })
+      }
+      if (expired.length > 0) {
+        this.log.warn({ account, count: expired.length }, 'customer receipts expired before a receiver bound')
+        await this.store.ackReceipts(account, expired)
+      }
+    }).catch((err: unknown) => this.log.error({ err, account }, 'outbox drain failed')).finally(() => { a.draining = false })
+  }
+
+  private account (id: string): AccountOut {
+    let a = this.accounts.get(id)
+    if (a === undefined) { a = { out: new Set(), draining: false, more: false }; this.accounts.set(id, a) }
+    return a
+  }
+}

@@ -1,0 +1,53 @@
+// Worker-thread entry of an engine. Parses the same config text as the main thread and speaks
+// the batched message protocol of host.ts: calls in, replies and outbox items out.
+
+import { parentPort, workerData } from 'node:worker_threads'
+import { parseConfigText } from '../config/instrada.js'
+import { createLogger } from '../log.js'
+import { Engine } from './engine.js'
+import type { Inbound, Outbound } from './host.js'
+
+interface Data { text: string, file: string, index: number, of: number }
+
+const port = parentPort!
+const data = workerData as Data
+const config = parseConfigText(data.text, data.file)
+const engine = new Engine({ config, index: data.index, of: data.of, logger: createLogger({ level: config.log.level }) })
+
+let out: Outbound[] = []
+function post (m: Outbound): void {
+  if (out.length === 0) setImmediate(flush)
+  out.push(m)
+}
+function flush (): void {
+  const batch = out
+  out = []
+  port.postMessage(batch)
+}
+
+engine.onOutbox = (item) => post({ t: 'outbox', item })
+engine.onAdopt = (item) => post({ t: 'adopt', item })
+
+function reply (rid: number, p: Promise<unknown>): void {
+  p.then((v) => post({ t: 'r', rid, v }), (err: unknown) => post({ t: 'r', rid, error: String((err as Error)?.message ?? err) }))
+}
+
+port.on('message', (batch: Inbound[]) => {
+  for (const m of batch) {
+    switch (m.t) {
+      case 'accept': reply(m.rid, engine.accept(m.job)); break
+      case 'query': reply(m.rid, engine.query(m.job)); break
+      case 'cancel': reply(m.rid, engine.cancel(m.job)); break
+      case 'delivered': engine.delivered(m.account, m.keys); break
+      case 'undelivered': engine.undelivered(m.account, m.keys); break
+      case 'drain': engine.drain(m.account); break
+      case 'adopt': engine.adopt(m.item); break
+      case 'reload': reply(m.rid, engine.reload(parseConfigText(m.text, m.file))); break
+      case 'close': reply(m.rid, engine.close()); break
+    }
+  }
+})
+
+engine.start().then(() => post({ t: 'ready', slot: engine.slot }), (err: unknown) => {
+  post({ t: 'failed', error: String((err as Error)?.stack ?? err) })
+})

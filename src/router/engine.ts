@@ -1,0 +1,319 @@
+// The engine: store and ledger, carrier pools, the dispatcher, receipt correlation and the
+// customer outbox for one thread. It runs inline on the main thread or in a worker thread
+// (engine-worker.ts); either way the main thread reaches it only through EngineApi.
+// With several engines, each owns a share: due parts by message-id hash, outbox items by account.
+
+import type { InstradaConfig } from '../config/instrada.js'
+import { silentLogger, type Logger } from '../log.js'
+import { counter, gauge, Registry } from '../metrics.js'
+import { CarrierPool, type DeliverAck } from '../carriers/index.js'
+import { DlrCorrelator, parseCarrierReceipt, aggregateState, wantsReceipt, buildCustomerReceipt } from '../receipts/index.js'
+import { CommandStatus } from '../smpp/pdu/status.js'
+import { formatAbsoluteTime } from '../smpp/time.js'
+import type { DataSm, DeliverSm } from '../smpp/pdu/types.js'
+import { LmdbStore, type MessageIdGenerator } from '../store/index.js'
+import type { AcceptRequest, MessageRecord, PartRef } from '../store/types.js'
+import { Dispatcher, OutMessage } from './dispatcher.js'
+import { EngineOutbox } from './engine-outbox.js'
+import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryReply } from './protocol.js'
+import { MESSAGE_STATE_OF, ownerOf } from './shares.js'
+import type { AccountLimits } from './config.js'
+
+export interface EngineOptions {
+  config: InstradaConfig
+  /** This engine's share among `of` engines (worker threads). */
+  index?: number
+  of?: number
+  logger?: Logger
+  registry?: Registry
+}
+
+const DUE_BATCH = 1000
+
+export class Engine implements EngineApi {
+  readonly index: number
+  readonly of: number
+  readonly store: LmdbStore
+  readonly pools = new Map<string, CarrierPool>()
+  onOutbox: ((item: OutboxItem) => void) | null = null
+  /** Set by the host: hand an outbox item to the engine that owns its account. */
+  onAdopt: ((item: OutboxItem) => void) | null = null
+  private config: InstradaConfig
+  private limits = new Map<string, AccountLimits>()
+  private ids: MessageIdGenerator | null = null
+  private dispatcher: Dispatcher | null = null
+  private correlator: DlrCorrelator | null = null
+  private outbox: EngineOutbox | null = null
+  private dueTimer: NodeJS.Timeout | null = null
+  private polling = false
+  /** Messages accepted and not yet settled in memory, per account and in all. */
+  private queuedByAccount = new Map<string, number>()
+  private queued = 0
+  /** Due parts already loaded into memory, so a slow poll doesn't load them twice. */
+  private readonly loading = new Set<string>()
+  private readonly live = new Map<string, OutMessage>()
+  private starting: Promise<void> | null = null
+  private closing: Promise<void> | null = null
+  private readonly log: Logger
+  private readonly registry: Registry
+  private readonly metrics
+
+  constructor (opts: EngineOptions) {
+    this.config = opts.config
+    this.limits = new Map(opts.config.accounts.map((a) => [a.id, a.limits]))
+    this.index = opts.index ?? 0
+    this.of = opts.of ?? 1
+    this.log = (opts.logger ?? silentLogger).child({ engine: this.index })
+    this.registry = opts.registry ?? new Registry()
+    // Only the first engine recovers and prunes: the others would only repeat its work.
+    this.store = new LmdbStore({ config: opts.config.store, pricing: undefined, logger: this.log, registry: this.registry, recover: this.index === 0, prune: this.index === 0 })
+    this.metrics = {
+      receipts: counter(this.registry, 'instrada_carrier_receipts_total', 'Carrier receipts by correlation result', ['result']),
+      mo: counter(this.registry, 'instrada_carrier_mo_total', 'Mobile-originated messages from carriers, by result', ['result']),
+      queued: gauge(this.registry, 'instrada_queued_messages', 'Messages accepted and not yet handed to a carrier (this engine)')
+    }
+  }
+
+  /** This engine's message-id slot (the main thread routes lookups by it). */
+  get slot (): number { return this.ids?.slot ?? -1 }
+
+  start (): Promise<void> {
+    this.starting ??= this.doStart()
+    return this.starting
+  }
+
+  private async doStart (): Promise<void> {
+    const cfg = this.config
+    await this.store.start()
+    this.ids = this.store.idGenerator()
+    for (const a of cfg.accounts) await this.store.ledger.ensureAccount(a.id, a.ledger)
+    for (const c of cfg.carriers) {
+      const pool = new CarrierPool(c, { logger: this.log, registry: this.registry, share: { index: this.index, of: this.of } })
+      pool.on('deliver', (pdu: DeliverSm | DataSm, ack: DeliverAck) => this.carrierDeliver(c.name, pdu, ack))
+      this.pools.set(c.name, pool)
+    }
+    this.correlator = new DlrCorrelator(this.store, { holdMs: cfg.router.receiptHoldMs, logger: this.log, registry: this.registry })
+    this.correlator.on('late', (r: { kind: string, message?: MessageRecord | null }) => {
+      if (r.kind === 'final' && r.message != null) this.messageFinal(r.message)
+    })
+    await this.correlator.start()
+    this.outbox = new EngineOutbox(this.store, cfg.router.receiptTtlMs, (item) => this.onOutbox?.(item), this.log)
+    this.dispatcher = new Dispatcher(this.pools, cfg.routes, cfg.router.retry, this.store, {
+      partFinished: (ref) => { this.partFinished(ref) },
+      partSubmitted: (carrier, id) => this.correlator?.submitted(carrier, id),
+      messageSettled: (msg) => this.settled(msg)
+    }, this.log, this.registry)
+    await Promise.all([...this.pools.values()].map(async (p) => await p.start()))
+    await this.recover()
+    this.dueTimer = setInterval(() => { void this.pollDue() }, cfg.router.duePollMs)
+    this.dueTimer.unref()
+  }
+
+  close (): Promise<void> {
+    this.closing ??= this.doClose()
+    return this.closing
+  }
+
+  private async doClose (): Promise<void> {
+    await this.starting?.catch(() => {})
+    if (this.dueTimer !== null) clearInterval(this.dueTimer)
+    await Promise.all([...this.pools.values()].map(async (p) => await p.close()))
+    await this.correlator?.close()
+    await this.store.close()
+  }
+
+  /** Applies a reloaded config: routes, retry policy and accounts (pools are kept). */
+  async reload (config: InstradaConfig): Promise<void> {
+    this.config = config
+    this.limits = new Map(config.accounts.map((a) => [a.id, a.limits]))
+    this.dispatcher?.reload(config.routes, config.router.retry)
+    for (const a of config.accounts) await this.store.ledger.ensureAccount(a.id, a.ledger)
+  }
+
+  // ---- customer side ----
+
+  async accept (job: AcceptJob): Promise<AcceptReply> {
+    if (this.closing !== null || this.ids === null) return { status: CommandStatus.ESME_RSYSERR, id: null }
+    const limits = this.limits.get(job.account)
+    const mine = this.queuedByAccount.get(job.account) ?? 0
+    if (this.queued >= this.config.router.queueLimit / this.of || (limits !== undefined && mine >= limits.maxQueued / this.of)) {
+      return { status: CommandStatus.ESME_RMSGQFUL, id: null }
+    }
+    const id = this.ids.next()
+    const req: AcceptRequest = {
+      id,
+      account: job.account,
+      origin: job.origin,
+      reference: job.reference,
+      sender: job.sender,
+      destination: job.destination,
+      country: job.country,
+      type: job.type,
+      dataCoding: job.dataCoding,
+      esmClass: job.esmClass,
+      registeredDelivery: job.registeredDelivery,
+      payloads: job.bodies,
+      validUntil: job.validUntil,
+      scheduledAt: job.scheduledAt,
+      concatRef: job.concatRef,
+      cutFor: job.cutFor,
+      protocolId: job.protocolId,
+      priorityFlag: job.priorityFlag
+    }
+    // Counted before the write so concurrent accepts can't overshoot the queue limit.
+    this.count(job.account, 1)
+    const res = await this.store.accept(req)
+    if (!res.ok) {
+      this.count(job.account, -1)
+      return { status: res.smppStatus, id: null }
+    }
+    if (job.scheduledAt !== null) {
+      this.count(job.account, -1) // waits in the store's due index, not in memory
+    } else {
+      const msg = new OutMessage(job.account, id, job.type, job.sender, job.senderKind, job.destination, job.country,
+        job.dataCoding, job.esmClass, job.protocolId, job.priorityFlag, job.bodies, job.concatRef, job.cutFor, job.validUntil)
+      this.live.set(id, msg)
+      this.dispatcher!.enqueue(msg)
+    }
+    return { status: CommandStatus.ESME_ROK, id }
+  }
+
+  async query (job: LookupJob): Promise<QueryReply> {
+    const rec = await this.store.get(job.account, job.messageId)
+    if (rec === null) return { status: CommandStatus.ESME_RQUERYFAIL, finalDate: '', messageState: 0, errorCode: 0 }
+    const agg = aggregateState(rec)
+    const finalDate = agg.final && rec.finishedAt !== null ? formatAbsoluteTime(new Date(rec.finishedAt)) : ''
+    const state = agg.final && agg.state !== null ? MESSAGE_STATE_OF[agg.state] : 1 // ENROUTE
+    const errorPart = rec.parts.find((p) => p.error !== null && /^\d+$/.test(p.error))
+    return { status: CommandStatus.ESME_ROK, finalDate, messageState: state, errorCode: errorPart !== undefined ? Number(errorPart.error) & 0xff : 0 }
+  }
+
+  /** Cancels a message none of whose parts was handed to a carrier yet. */
+  async cancel (job: LookupJob): Promise<number> {
+    const rec = await this.store.get(job.account, job.messageId)
+    if (rec === null) return CommandStatus.ESME_RINVMSGID
+    if (rec.parts.some((p) => p.state !== 'queued')) return CommandStatus.ESME_RCANCELFAIL
+    const live = this.live.get(rec.id)
+    if (live !== undefined) live.cancelled = true
+    await Promise.all(rec.parts.map(async (p) => await this.store.finish({ account: rec.account, id: rec.id, part: p.part }, 'failed', 'cancelled by the customer')))
+    return CommandStatus.ESME_ROK
+  }
+
+  delivered (account: string, keys: string[]): void { this.outbox?.delivered(account, keys) }
+  undelivered (account: string, keys: string[]): void { this.outbox?.undelivered(account, keys) }
+  drain (account: string): void { this.outbox?.drain(account) }
+  /** An outbox item stored by another engine, for an account this engine owns. */
+  adopt (item: OutboxItem): void { this.outbox?.adopt(item) }
+
+  // ---- carrier side ----
+
+  private carrierDeliver (carrier: string, pdu: DeliverSm | DataSm, ack: DeliverAck): void {
+    const receipt = parseCarrierReceipt(pdu)
+    if (receipt === null) {
+      // Mobile-originated traffic is not routed to customers yet: acknowledged and counted.
+      this.metrics.mo.inc({ result: 'unrouted' })
+      ack(CommandStatus.ESME_ROK)
+      return
+    }
+    this.correlator!.handle(carrier, receipt).then((r) => {
+      this.metrics.receipts.inc({ result: r.kind })
+      if (r.kind === 'final' && r.message !== null) return this.messageFinal(r.message)
+    }).then(() => ack(CommandStatus.ESME_ROK), (err: unknown) => {
+      // Not acknowledged as OK: the carrier sends it again later, nothing is lost.
+      this.log.error({ err, carrier }, 'receipt not recorded')
+      ack(CommandStatus.ESME_RSYSERR)
+    })
+  }
+
+  /** A message just became final: its customer receipt goes to the outbox if asked for. */
+  private async messageFinal (rec: MessageRecord): Promise<void> {
+    const agg = aggregateState(rec)
+    if (!agg.final || agg.state === null || !wantsReceipt(rec.registeredDelivery, agg.state)) return
+    if (rec.origin.kind !== 'smpp') return // HTTP customers get webhooks (issue 7), not binds
+    const pdu = buildCustomerReceipt(rec, Date.now())
+    const key = await this.store.enqueueReceipt(rec.account, { pdu, queuedAt: Date.now() })
+    const item: OutboxItem = { account: rec.account, key, pdu }
+    if (ownerOf(rec.account, this.of) === this.index) this.outbox!.adopt(item)
+    else this.onAdopt?.(item)
+  }
+
+  private partFinished (ref: PartRef): void {
+    this.store.get(ref.account, ref.id).then(async (rec) => {
+      if (rec !== null && aggregateState(rec).final) await this.messageFinal(rec)
+    }).catch((err: unknown) => this.log.error({ err, id: ref.id }, 'could not finish message'))
+  }
+
+  // ---- queue bookkeeping, due parts and recovery ----
+
+  private count (account: string, n: number): void {
+    this.queued += n
+    this.queuedByAccount.set(account, (this.queuedByAccount.get(account) ?? 0) + n)
+    this.metrics.queued.set(this.queued)
+  }
+
+  private settled (msg: OutMessage): void {
+    if (this.live.get(msg.id) === msg) {
+      this.live.delete(msg.id)
+      this.count(msg.account, -1)
+    }
+    for (let i = 0; i < msg.bodies.length; i++) this.loading.delete(`${msg.id}/${i}`)
+  }
+
+  private async pollDue (): Promise<void> {
+    if (this.polling || this.closing !== null) return
+    this.polling = true
+    try {
+      const refs = await this.store.due(Date.now(), DUE_BATCH)
+      await this.load(refs.filter((r) => ownerOf(r.id, this.of) === this.index), false)
+    } catch (err) {
+      this.log.error({ err }, 'due poll failed')
+    } finally {
+      this.polling = false
+    }
+  }
+
+  /** Loads stored parts back into the dispatcher (retries, scheduled sends, recovery). */
+  private async load (refs: PartRef[], recovering: boolean): Promise<void> {
+    const byMessage = new Map<string, PartRef[]>()
+    for (const r of refs) {
+      const k = `${r.id}/${r.part}`
+      if (this.loading.has(k)) continue
+      this.loading.add(k)
+      const list = byMessage.get(r.id)
+      if (list === undefined) byMessage.set(r.id, [r])
+      else list.push(r)
+    }
+    for (const list of byMessage.values()) {
+      const rec = await this.store.get(list[0].account, list[0].id)
+      if (rec === null) continue
+      const parts = list.map((r) => r.part).filter((i) => rec.parts[i]?.state === 'queued')
+      if (parts.length === 0) { for (const r of list) this.loading.delete(`${r.id}/${r.part}`); continue }
+      const msg = outMessageOf(rec)
+      msg.remaining = parts.length
+      const attempt = Math.max(...parts.map((i) => rec.parts[i].attempts)) + 1
+      if (recovering) this.log.debug({ id: rec.id, parts }, 'requeued after restart')
+      this.dispatcher!.enqueue(msg, parts, attempt)
+    }
+  }
+
+  /**
+   * After a crash: parts acknowledged but never handed over are sent again; parts handed to a
+   * carrier with no answer recorded may have reached it, so they are not sent twice — they end
+   * as failed with their credit released, and the customer gets a failure receipt.
+   */
+  private async recover (): Promise<void> {
+    const report = this.store.recovery
+    if (report === null) return
+    await this.load(report.requeue, true)
+    for (const ref of report.inFlight) {
+      await this.store.finish(ref, 'failed', 'in flight when the router stopped; not sent again')
+      this.partFinished(ref)
+    }
+  }
+}
+
+export function outMessageOf (rec: MessageRecord): OutMessage {
+  return new OutMessage(rec.account, rec.id, rec.type as OutMessage['type'], rec.sender, /^\d+$/.test(rec.sender) ? 'numeric' : 'alpha',
+    rec.destination, rec.country ?? '', rec.dataCoding, rec.esmClass, rec.protocolId, rec.priorityFlag,
+    rec.parts.map((p) => p.payload), rec.concatRef, rec.cutFor, rec.validUntil ?? Number.MAX_SAFE_INTEGER)
+}

@@ -1,0 +1,157 @@
+// Turns a customer's submission (SMPP or HTTP) into AcceptJobs: the message rules, the account's
+// throughput limit, schedule and validity, and the split into part bodies. Runs on the main
+// thread, so a bad message is refused without a hop to an engine thread.
+
+import type { InstradaConfig, AccountConfig } from '../config/instrada.js'
+import { AccountPolicy, Violation, createRefState, nextRef, splitMessage, type Accepted, type ConcatMethod, type RefState, type SubmitContent, type SmsType } from '../rules/index.js'
+import type { RoutingTable } from '../routing/index.js'
+import { CommandStatus } from '../smpp/pdu/status.js'
+import { parseSmppTime } from '../smpp/time.js'
+import type { Origin } from '../store/types.js'
+import { TokenBucket } from '../util/token-bucket.js'
+import type { RouterConfig } from './config.js'
+import type { AcceptJob } from './protocol.js'
+
+/** One account's live state on the main thread. */
+export class AccountRuntime {
+  readonly id: string
+  readonly config: AccountConfig
+  readonly policy: AccountPolicy
+  readonly tps: TokenBucket
+
+  constructor (config: AccountConfig, policy: AccountPolicy) {
+    this.id = config.id
+    this.config = config
+    this.policy = policy
+    this.tps = new TokenBucket(config.limits.tps)
+  }
+}
+
+/** What the customer asked for, in either protocol's terms. */
+export interface Submission {
+  origin: Origin
+  /** 'smart' | 'pro' | 'reply', or null for the account's own type. */
+  type: SmsType | null
+  from: string
+  fromTon: number
+  to: string
+  toTon: number
+  content: SubmitContent | string
+  reference: string | null
+  registeredDelivery: number
+  protocolId: number
+  priorityFlag: number
+  /** SMPP time strings ('' = not set) or epoch ms from HTTP. */
+  schedule: string | number | null
+  validity: string | number | null
+}
+
+export type IntakeResult = { ok: true, job: AcceptJob, parts: number, accepted: Accepted } | { ok: false, status: number, reason: string, violation: Violation | null }
+
+const CLOCK_SKEW_MS = 60_000
+
+export class Intake {
+  readonly accounts = new Map<string, AccountRuntime>()
+  private routes: RoutingTable
+  private concatOf = new Map<string, ConcatMethod>()
+  private router: RouterConfig
+  private readonly refs: RefState = createRefState()
+
+  constructor (config: InstradaConfig) {
+    this.routes = config.routes
+    this.router = config.router
+    this.reload(config)
+  }
+
+  /** Swaps in a new config's accounts, routes and limits; throughput buckets start afresh. */
+  reload (config: InstradaConfig): void {
+    this.routes = config.routes
+    this.router = config.router
+    this.concatOf = new Map(config.carriers.map((c) => [c.name, c.submit.concat]))
+    this.accounts.clear()
+    for (const a of config.accounts) this.accounts.set(a.id, new AccountRuntime(a, new AccountPolicy(config.rules, a.rules)))
+  }
+
+  account (id: string): AccountRuntime | null {
+    return this.accounts.get(id) ?? null
+  }
+
+  prepare (account: AccountRuntime, s: Submission, now = Date.now()): IntakeResult {
+    const accepted = account.policy.accept({ type: s.type, from: s.from, fromTon: s.fromTon, to: s.to, toTon: s.toTon }, s.content)
+    if (accepted instanceof Violation) return { ok: false, status: accepted.smppStatus, reason: `${accepted.reason}: ${accepted.message}`, violation: accepted }
+    const msg = accepted.message
+    const scheduledAt = this.scheduleOf(s.schedule, now)
+    if (typeof scheduledAt === 'string') return refuse(CommandStatus.ESME_RINVSCHED, scheduledAt)
+    const validUntil = this.validityOf(s.validity, scheduledAt ?? now, now)
+    if (typeof validUntil === 'string') return refuse(CommandStatus.ESME_RINVEXPIRY, validUntil)
+    const senderKind = /^\d+$/.test(accepted.source.addr) ? 'numeric' : 'alpha'
+    const plan = this.routes.plan({ account: account.id, type: accepted.type, destination: accepted.dest.addr, country: accepted.country, senderKind })
+    if (plan.length === 0) return refuse(CommandStatus.INSTRADA_RNOROUTE, `no route for ${accepted.dest.addr} (${accepted.country || 'unknown country'})`)
+    if (!account.tps.tryTake(msg.parts, now)) return refuse(CommandStatus.ESME_RTHROTTLED, `over ${account.config.limits.tps} parts/s`)
+    const concatRef = msg.parts > 1 ? nextRef(this.refs, accepted.dest.addr) : 0
+    // Bodies are cut for the first carrier's method; udh16 leaves room for either header, and
+    // a failover carrier using udh16 after an 8-bit cut falls back to udh8 (carriers/submit.ts).
+    const split = splitMessage(msg, this.concatOf.get(plan[0]) === 'udh16' ? 'udh16' : 'sar', concatRef)
+    const headerless = msg.parts > 1 && split.method !== 'sar'
+    const bodies: Uint8Array[] = split.parts.map((p) => headerless ? p.shortMessage.subarray(p.shortMessage[0] + 1) : p.shortMessage)
+    const job: AcceptJob = {
+      account: account.id,
+      origin: s.origin,
+      reference: s.reference,
+      type: accepted.type,
+      sender: accepted.source.addr,
+      senderTon: accepted.source.ton,
+      senderNpi: accepted.source.npi,
+      senderKind,
+      destination: accepted.dest.addr,
+      country: accepted.country,
+      dataCoding: split.dataCoding,
+      esmClass: msg.customerBytes !== null ? 0x40 : 0,
+      registeredDelivery: s.registeredDelivery,
+      protocolId: s.protocolId,
+      priorityFlag: s.priorityFlag,
+      bodies,
+      concatRef,
+      cutFor: split.method === 'udh16' ? 'udh16' : 'udh8',
+      validUntil,
+      scheduledAt
+    }
+    return { ok: true, job, parts: msg.parts, accepted }
+  }
+
+  /** null = send now; a string = why the schedule is refused (0x61). */
+  private scheduleOf (v: string | number | null, now: number): number | null | string {
+    let at: number | null
+    if (v === null || v === '') return null
+    if (typeof v === 'number') at = v
+    else {
+      const t = parseSmppTime(v, now)
+      if (!t.ok) return `schedule_delivery_time: ${t.reason}`
+      at = t.epochMs
+    }
+    if (at === null) return null
+    if (at < now - CLOCK_SKEW_MS) return 'schedule_delivery_time is in the past'
+    if (at > now + this.router.maxScheduleMs) return `schedule_delivery_time is more than ${this.router.maxScheduleMs / 86_400_000} days ahead`
+    return at <= now ? null : at
+  }
+
+  /** Epoch ms the message stays sendable until; a string = why the validity is refused (0x62). */
+  private validityOf (v: string | number | null, from: number, now: number): number | string {
+    let until: number | null
+    if (v === null || v === '') until = null
+    else if (typeof v === 'number') until = v
+    else {
+      const t = parseSmppTime(v, now)
+      if (!t.ok) return `validity_period: ${t.reason}`
+      until = t.epochMs
+    }
+    if (until === null) return from + this.router.defaultValidityMs
+    if (until <= from) return 'validity_period ends before the message could be sent'
+    if (until > now + this.router.maxValidityMs) return `validity_period is more than ${this.router.maxValidityMs / 86_400_000} days ahead`
+    return until
+  }
+}
+
+function refuse (status: number, reason: string): IntakeResult {
+  return { ok: false, status, reason, violation: null }
+}

@@ -1,0 +1,80 @@
+// What crosses between the main thread (customer binds, HTTP) and an engine (inline or in a
+// worker thread). Plain data only: everything here survives structured clone.
+
+import type { DeliverSm } from '../smpp/pdu/types.js'
+import type { Origin } from '../store/types.js'
+import type { SenderKind, SmsType } from '../routing/index.js'
+
+/** One message, checked by the rules and ready to be stored and routed. */
+export interface AcceptJob {
+  account: string
+  origin: Origin
+  /** The customer's own reference (HTTP `reference`, SMPP user_message_reference). */
+  reference: string | null
+  type: SmsType
+  sender: string
+  senderTon: number
+  senderNpi: number
+  senderKind: SenderKind
+  /** International digits. */
+  destination: string
+  country: string
+  dataCoding: number
+  /** The customer's esm_class bits to keep (0x40 only for customer-made UDH). */
+  esmClass: number
+  registeredDelivery: number
+  protocolId: number
+  priorityFlag: number
+  /** Each part's bytes without a concatenation header (customer UDH parts: as sent). */
+  bodies: Uint8Array[]
+  /** 16-bit concatenation reference shared by the parts. */
+  concatRef: number
+  /** The header the bodies were cut to fit: 'udh16' (fits any method) or 'udh8' (udh8 and SAR). */
+  cutFor: 'udh16' | 'udh8'
+  /** Epoch ms; the message is not sent after it. */
+  validUntil: number
+  /** Epoch ms of a scheduled send, or null to send now. */
+  scheduledAt: number | null
+}
+
+export interface AcceptReply {
+  status: number
+  id: string | null
+}
+
+export interface LookupJob {
+  account: string
+  messageId: string
+}
+
+export interface QueryReply {
+  status: number
+  finalDate: string
+  messageState: number
+  errorCode: number
+}
+
+/** A customer receipt (or MO) to hand to one of the account's receiver binds. */
+export interface OutboxItem {
+  account: string
+  /** The store's outbox key; acknowledged once the customer answered deliver_sm_resp OK. */
+  key: string
+  pdu: DeliverSm
+}
+
+/** The engine as the main thread uses it; the same for the inline and the worker host. */
+export interface EngineApi {
+  accept: (job: AcceptJob) => Promise<AcceptReply>
+  query: (job: LookupJob) => Promise<QueryReply>
+  cancel: (job: LookupJob) => Promise<number>
+  /** The customer acknowledged these outbox items. */
+  delivered: (account: string, keys: string[]) => void
+  /** These outbox items could not be handed over (no usable bind, refused): keep them for later. */
+  undelivered: (account: string, keys: string[]) => void
+  /** A receiver bind of this account is up: send its waiting outbox items, oldest first. */
+  drain: (account: string) => void
+  /** Called by the engine for each outbox item to deliver. */
+  onOutbox: ((item: OutboxItem) => void) | null
+  start: () => Promise<void>
+  close: () => Promise<void>
+}

@@ -1,0 +1,88 @@
+// The router process: optional in-process simulated carriers, the engines (inline or worker
+// threads), and the customer-facing SMPP server with its intake, ingress and outbox.
+// Start order follows the data: carriers first (so engines can bind), then engines, then the
+// customer port. Close runs the other way round.
+
+import { loadConfig, type InstradaConfig } from '../config/instrada.js'
+import { createLogger, type Logger } from '../log.js'
+import { Registry } from '../metrics.js'
+import { Simulator } from '../sim/index.js'
+import { SmppServer } from '../smpp/server.js'
+import { EngineSet } from './host.js'
+import { CustomerIngress } from './ingress.js'
+import { Intake } from './intake.js'
+import { CustomerOutbox } from './outbox.js'
+
+export interface RouterOptions {
+  logger?: Logger
+  registry?: Registry
+}
+
+export class Router {
+  config: InstradaConfig
+  readonly log: Logger
+  readonly registry: Registry
+  readonly simulator: Simulator | null
+  readonly engines: EngineSet
+  readonly intake: Intake
+  readonly server: SmppServer
+  private starting: Promise<void> | null = null
+  private closing: Promise<void> | null = null
+
+  constructor (config: InstradaConfig, opts: RouterOptions = {}) {
+    this.config = config
+    this.log = opts.logger ?? createLogger({ level: config.log.level })
+    this.registry = opts.registry ?? new Registry()
+    this.simulator = config.simulator !== null ? new Simulator(config.simulator, { logger: this.log.child({ component: 'sim' }), registry: this.registry }) : null
+    this.engines = new EngineSet(config, this.log, this.registry)
+    this.intake = new Intake(config)
+    const outbox = new CustomerOutbox(this.engines, this.log, this.registry)
+    const ingress = new CustomerIngress(this.intake, this.engines, outbox, this.log, this.registry)
+    this.server = new SmppServer({
+      config: config.smpp,
+      accounts: config.accounts.map((a) => a.smpp),
+      handler: ingress,
+      logger: this.log.child({ component: 'smpp' }),
+      registry: this.registry
+    })
+  }
+
+  static fromFile (file: string, opts: RouterOptions = {}): Router {
+    return new Router(loadConfig(file), opts)
+  }
+
+  get port (): number { return this.server.port }
+
+  start (): Promise<void> {
+    this.starting ??= (async () => {
+      if (this.simulator !== null) await this.simulator.start()
+      await this.engines.start()
+      await this.server.start()
+      this.log.info({ port: this.server.port, engines: this.engines.size, carriers: this.config.carriers.map((c) => c.name) }, 'router started')
+    })()
+    return this.starting
+  }
+
+  /**
+   * Re-reads the config file and applies accounts, routes and limits without a restart. The new
+   * file is validated completely first: a bad file changes nothing and the error says why.
+   */
+  async reload (file = this.config.file): Promise<void> {
+    const next = loadConfig(file)
+    await this.engines.reload(next)
+    this.intake.reload(next)
+    this.server.setAccounts(next.accounts.map((a) => a.smpp))
+    this.config = next
+    this.log.info({ file }, 'config reloaded')
+  }
+
+  close (): Promise<void> {
+    this.closing ??= (async () => {
+      await this.starting?.catch(() => {})
+      await this.server.close()
+      await this.engines.close()
+      if (this.simulator !== null) await this.simulator.close()
+    })()
+    return this.closing
+  }
+}

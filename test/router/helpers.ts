@@ -1,0 +1,116 @@
+// Builds a router config for tests: free loopback ports, a temp LMDB dir, two simulated
+// carriers in-process, the demo account. Overrides are YAML fragments spliced in by section.
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseConfigText, type InstradaConfig } from '../../src/config/instrada.js'
+
+export async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+export const DEMO_HASH = 'scrypt$16384$8$1$QkOGPBRr88/6UneZppbbyg==$23M61r34l53eLw1aPpU319/DvMDmLEyUTHfD12wjXLc='
+
+export interface TestSetup {
+  config: InstradaConfig
+  dir: string
+  text: string
+  ports: { smpp: number, it: number, world: number }
+  cleanup: () => void
+}
+
+export interface SetupOptions {
+  workers?: number
+  /** Extra YAML for the `sim-it` simulated carrier (indented under it). */
+  simIt?: string
+  simWorld?: string
+  /** Extra YAML under the demo account. */
+  demo?: string
+  router?: string
+  carrierIt?: string
+  dir?: string
+}
+
+export async function testConfig (o: SetupOptions = {}): Promise<TestSetup> {
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'instrada-router-'))
+  const ports = { smpp: await freePort(), it: await freePort(), world: await freePort() }
+  const text = `
+log: { level: silent }
+smpp: { host: 127.0.0.1, port: ${ports.smpp}, window: 1000 }
+accounts:
+  - system_id: demo
+    password_hash: '${DEMO_HASH}'
+    initial_credit: 1000
+    senders:
+      - { addr: Instrada, kind: alpha, state: active }
+      - { addr: '393331234567', kind: numeric, state: active, verified: true }
+${indent(o.demo ?? '', 4)}
+  - system_id: other
+    password_hash: '${DEMO_HASH}'
+    initial_credit: 1000
+    senders: [{ addr: OtherCo, kind: alpha, state: active }]
+store: { path: '${join(dir, 'db')}', durability: commit }
+router:
+  workers: ${o.workers ?? 0}
+  due_poll_ms: 20
+  retry: { base_delay_ms: 50, max_delay_ms: 400, throttle_delay_ms: 30, jitter: 0.2 }
+${indent(o.router ?? '', 2)}
+carriers:
+  - name: sim-it
+    port: ${ports.it}
+    system_id: instrada
+    password: secret
+    binds: 2
+    window: 100
+    request_timeout_ms: 1000
+    reconnect: { initial_delay_ms: 50, max_delay_ms: 500 }
+${indent(o.carrierIt ?? '', 4)}
+  - name: sim-world
+    port: ${ports.world}
+    system_id: instrada
+    password: secret
+    request_timeout_ms: 1000
+    reconnect: { initial_delay_ms: 50, max_delay_ms: 500 }
+    submit: { concat: udh16 }
+routes:
+  - { name: italy, match: { prefix: ['39'] }, carrier: sim-it }
+  - { name: world, carrier: sim-world }
+simulator:
+  seed: 7
+  carriers:
+    - name: sim-it
+      port: ${ports.it}
+      accounts: [{ system_id: instrada, password: secret, max_binds: 8 }]
+      receipts: { latency: 5 }
+      outcomes: { DELIVRD: 1 }
+${indent(o.simIt ?? '', 6)}
+    - name: sim-world
+      port: ${ports.world}
+      accounts: [{ system_id: instrada, password: secret, max_binds: 8 }]
+      message_id: { format: decimal }
+      receipts: { latency: 5 }
+      outcomes: { DELIVRD: 1 }
+${indent(o.simWorld ?? '', 6)}
+`
+  return {
+    config: parseConfigText(text, 'test.yaml'),
+    dir,
+    text,
+    ports,
+    cleanup: () => { if (o.dir === undefined) rmSync(dir, { recursive: true, force: true }) }
+  }
+}
+
+function indent (s: string, n: number): string {
+  const pad = ' '.repeat(n)
+  return s.split('\n').filter((l) => l.trim() !== '').map((l) => pad + l).join('\n')
+}
