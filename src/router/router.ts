@@ -33,7 +33,7 @@ export class Router {
     this.config = config
     this.log = opts.logger ?? createLogger({ level: config.log.level })
     this.registry = opts.registry ?? new Registry()
-    this.simulator = config.simulator !== null ? new Simulator(config.simulator, { logger: this.log.child({ component: 'sim' }), registry: this.registry }) : null
+    this.simulator = config.simulator !== null ? new Simulator(config.simulator, { logger: this.log, registry: this.registry }) : null
     this.engines = new EngineSet(config, this.log, this.registry)
     this.intake = new Intake(config)
     const outbox = new CustomerOutbox(this.engines, this.log, this.registry)
@@ -42,7 +42,7 @@ export class Router {
       config: config.smpp,
       accounts: config.accounts.map((a) => a.smpp),
       handler: ingress,
-      logger: this.log.child({ component: 'smpp' }),
+      logger: this.log,
       registry: this.registry
     })
   }

@@ -50,6 +50,7 @@ accounts:
   - system_id: demo
     password_hash: '${DEMO_HASH}'
     initial_credit: 1000
+    italian_vat: true
     senders:
       - { addr: Instrada, kind: alpha, state: active }
       - { addr: '393331234567', kind: numeric, state: active, verified: true }
