@@ -97,6 +97,15 @@ export class PduEncodeError extends InstradaError {
   }
 }
 
+/** A stored password hash is not a valid `scrypt$N$r$p$salt$hash` string. */
+export class PasswordHashError extends InstradaError {
+  override readonly code = 'INS_ERR_PASSWORD_HASH' as const
+  constructor (message: string, options?: InstradaErrorOptions) {
+    super(message, 'INS_ERR_PASSWORD_HASH', options)
+    this.name = 'PasswordHashError'
+  }
+}
+
 /** Connecting or binding to an SMSC failed. */
 export class BindError extends InstradaError {
   override readonly code = 'INS_ERR_BIND' as const
@@ -105,5 +114,32 @@ export class BindError extends InstradaError {
     super(message, 'INS_ERR_BIND', options)
     this.name = 'BindError'
     this.status = status
+  }
+}
+
+/** A ledger amount is not a positive (or, for adjustments, non-zero) integer of milli-credits. */
+export class InvalidAmountError extends InstradaError {
+  override readonly code = 'INS_ERR_INVALID_AMOUNT' as const
+  constructor (message = 'amount must be a positive integer of milli-credits', options?: InstradaErrorOptions) {
+    super(message, 'INS_ERR_INVALID_AMOUNT', options)
+    this.name = 'InvalidAmountError'
+  }
+}
+
+/** The message store cannot do what was asked (bad argument or unusable environment). */
+export class StoreError extends InstradaError {
+  override readonly code = 'INS_ERR_STORE' as const
+  constructor (message: string, options?: InstradaErrorOptions) {
+    super(message, 'INS_ERR_STORE', options)
+    this.name = 'StoreError'
+  }
+}
+
+/** An engine (inline or in a worker thread) failed to start, crashed, or answered with an error. */
+export class EngineError extends InstradaError {
+  override readonly code = 'INS_ERR_ENGINE' as const
+  constructor (message: string, options?: InstradaErrorOptions) {
+    super(message, 'INS_ERR_ENGINE', options)
+    this.name = 'EngineError'
   }
 }

@@ -4,7 +4,7 @@
 
 import { Worker } from 'node:worker_threads'
 import type { InstradaConfig } from '../config/instrada.js'
-import { InstradaError } from '../errors.js'
+import { EngineError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Registry } from '../metrics.js'
 import { Engine } from './engine.js'
@@ -29,14 +29,6 @@ export type Outbound =
   | { t: 'adopt', item: OutboxItem }
   | { t: 'ready', slot: number }
   | { t: 'failed', error: string }
-
-export class EngineError extends InstradaError {
-  override readonly code = 'INS_ERR_ENGINE' as const
-  constructor (message: string) {
-    super(message, 'INS_ERR_ENGINE')
-    this.name = 'EngineError'
-  }
-}
 
 interface Pending { resolve: (v: unknown) => void, reject: (e: Error) => void }
 

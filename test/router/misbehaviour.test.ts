@@ -1,0 +1,50 @@
+// Every carrier misbehaviour of the simulator at once, against the router: the customer must
+// still get exactly one correct receipt per accepted message, and the books must balance.
+
+import t from 'tap'
+import { Router } from '../../src/router/router.js'
+import { Customer } from './customer.js'
+import { testConfig } from './helpers.js'
+
+const N = 150
+
+const scenarios: Array<[string, string, string]> = [
+  ['throttling (0x58 above 200/s)', 'submit: { tps_limit: 200, tps_scope: carrier }', ''],
+  ['connection dropped every 25 submits', 'faults: { drop_every: 25 }', ''],
+  ['missing and slow responses', 'faults: { no_response_rate: 0.03, slow_response_rate: 0.05, slow_response_latency: 300 }', ''],
+  ['early and duplicate receipts', 'faults: { duplicate_receipt_rate: 0.3, receipt_before_response_rate: 0.3 }', ''],
+  ['hex ids in responses, decimal in receipts', '', 'message_id: { format: hex, receipt_format: decimal }'],
+  ['temporary errors (0x08, 0x14)', 'submit: { system_error_rate: 0.05, queue_full_rate: 0.05 }', '']
+]
+
+for (const [name, simIt, simWorld] of scenarios) {
+  t.test(name, async (t) => {
+    // The world carrier is the failover of the Italian one; the hex/decimal case sends there directly.
+    const setup = await testConfig({ simIt, simWorld })
+    t.teardown(setup.cleanup)
+    const router = new Router(setup.config)
+    t.teardown(() => router.close())
+    await router.start()
+    const c = await Customer.bind(router.port)
+    t.teardown(() => c.close())
+    const dest = simWorld !== '' ? '447700900' : '39347123'
+    const ids: string[] = []
+    const submits: Array<Promise<{ status: number, id: string }>> = []
+    for (let i = 0; i < N; i++) submits.push(c.submit({ destination_addr: dest + String(1000 + i), short_message: `message ${i}` }))
+    for (const r of await Promise.all(submits)) if (r.status === 0) ids.push(r.id)
+    t.equal(ids.length, N, 'every submit accepted')
+    const all = await c.waitFor(() => ids.every((id) => c.receiptsFor(id).length > 0), 20_000)
+    t.ok(all, 'a receipt for every message')
+    await new Promise((resolve) => setTimeout(resolve, 300)) // room for a wrong second receipt to show up
+    const counts = ids.map((id) => c.receiptsFor(id).length)
+    t.equal(counts.filter((n) => n === 1).length, N, 'exactly one receipt each')
+    const delivered = ids.filter((id) => /stat:DELIVRD/.test(c.receiptsFor(id)[0]?.text ?? '')).length
+    t.equal(delivered, N, 'all delivered (the simulators deliver everything they accept)')
+    const engine = router.engines.engine!
+    const rec = await engine.store.ledger.reconcile()
+    t.ok(rec.every((r) => r.ok), 'ledger reconciles')
+    const bal = await engine.store.ledger.balance('demo')
+    t.equal(bal?.held, 0, 'no credit left on hold')
+    t.equal(bal?.balance, 1000 * 1000 - N * 1000, 'charged one credit per delivered part')
+  })
+}
