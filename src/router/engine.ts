@@ -6,7 +6,7 @@
 import type { InstradaConfig } from '../config/instrada.js'
 import { silentLogger, type Logger } from '../log.js'
 import { counter, gauge, Registry } from '../metrics.js'
-import { CarrierPool, type DeliverAck } from '../carriers/index.js'
+import { CarrierPool, type DeliverAck, type MessageIdForms } from '../carriers/index.js'
 import { DlrCorrelator, parseCarrierReceipt, aggregateState, wantsReceipt, buildCustomerReceipt } from '../receipts/index.js'
 import { CommandStatus } from '../smpp/pdu/status.js'
 import { formatAbsoluteTime } from '../smpp/time.js'
@@ -40,6 +40,7 @@ export class Engine implements EngineApi {
   onAdopt: ((item: OutboxItem) => void) | null = null
   private config: InstradaConfig
   private limits = new Map<string, AccountLimits>()
+  private idForms = new Map<string, MessageIdForms>()
   private ids: MessageIdGenerator | null = null
   private dispatcher: Dispatcher | null = null
   private correlator: DlrCorrelator | null = null
@@ -61,6 +62,7 @@ export class Engine implements EngineApi {
   constructor (opts: EngineOptions) {
     this.config = opts.config
     this.limits = new Map(opts.config.accounts.map((a) => [a.id, a.limits]))
+    this.idForms = idFormsOf(opts.config)
     this.index = opts.index ?? 0
     this.of = opts.of ?? 1
     this.log = (opts.logger ?? silentLogger).child({ engine: this.index })
@@ -92,7 +94,12 @@ export class Engine implements EngineApi {
       pool.on('deliver', (pdu: DeliverSm | DataSm, ack: DeliverAck) => this.carrierDeliver(c.name, pdu, ack))
       this.pools.set(c.name, pool)
     }
-    this.correlator = new DlrCorrelator(this.store, { holdMs: cfg.router.receiptHoldMs, logger: this.log, registry: this.registry })
+    this.correlator = new DlrCorrelator(this.store, {
+      holdMs: cfg.router.receiptHoldMs,
+      idTypes: (carrier) => this.idForms.get(carrier) ?? null,
+      logger: this.log,
+      registry: this.registry
+    })
     this.correlator.on('late', (r: { kind: string, message?: MessageRecord | null }) => {
       if (r.kind === 'final' && r.message != null) this.messageFinal(r.message)
     })
@@ -126,6 +133,7 @@ export class Engine implements EngineApi {
   async reload (config: InstradaConfig): Promise<void> {
     this.config = config
     this.limits = new Map(config.accounts.map((a) => [a.id, a.limits]))
+    this.idForms = idFormsOf(config)
     this.dispatcher?.reload(config.routes, config.router.retry)
     for (const a of config.accounts) await this.store.ledger.ensureAccount(a.id, a.ledger)
   }
@@ -316,4 +324,10 @@ export function outMessageOf (rec: MessageRecord): OutMessage {
   return new OutMessage(rec.account, rec.id, rec.type as OutMessage['type'], rec.sender, /^\d+$/.test(rec.sender) ? 'numeric' : 'alpha',
     rec.destination, rec.country ?? '', rec.dataCoding, rec.esmClass, rec.protocolId, rec.priorityFlag,
     rec.parts.map((p) => p.payload), rec.concatRef, rec.cutFor, rec.validUntil ?? Number.MAX_SAFE_INTEGER)
+}
+
+function idFormsOf (config: InstradaConfig): Map<string, MessageIdForms> {
+  const m = new Map<string, MessageIdForms>()
+  for (const c of config.carriers) if (c.messageIds !== null) m.set(c.name, c.messageIds)
+  return m
 }

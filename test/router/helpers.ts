@@ -37,6 +37,7 @@ export interface SetupOptions {
   demo?: string
   router?: string
   carrierIt?: string
+  carrierWorld?: string
   dir?: string
 }
 
@@ -82,6 +83,7 @@ ${indent(o.carrierIt ?? '', 4)}
     request_timeout_ms: 1000
     reconnect: { initial_delay_ms: 50, max_delay_ms: 500 }
     submit: { concat: udh16 }
+${indent(o.carrierWorld ?? '', 4)}
 routes:
   - { name: italy, match: { prefix: ['39'] }, carrier: sim-it }
   - { name: world, carrier: sim-world }
@@ -97,7 +99,7 @@ ${indent(o.simIt ?? '', 6)}
     - name: sim-world
       port: ${ports.world}
       accounts: [{ system_id: instrada, password: secret, max_binds: 8 }]
-      message_id: { format: decimal }
+${(o.simWorld ?? '').includes('message_id') ? '' : '      message_id: { format: decimal }'}
       receipts: { latency: 5 }
       outcomes: { DELIVRD: 1 }
 ${indent(o.simWorld ?? '', 6)}

@@ -8,19 +8,19 @@ import { testConfig } from './helpers.js'
 
 const N = 150
 
-const scenarios: Array<[string, string, string]> = [
+const scenarios: Array<[string, string, string, string?]> = [
   ['throttling (0x58 above 200/s)', 'submit: { tps_limit: 200, tps_scope: carrier }', ''],
   ['connection dropped every 25 submits', 'faults: { drop_every: 25 }', ''],
   ['missing and slow responses', 'faults: { no_response_rate: 0.03, slow_response_rate: 0.05, slow_response_latency: 300 }', ''],
   ['early and duplicate receipts', 'faults: { duplicate_receipt_rate: 0.3, receipt_before_response_rate: 0.3 }', ''],
-  ['hex ids in responses, decimal in receipts', '', 'message_id: { format: hex, receipt_format: decimal }'],
+  ['hex ids in responses, decimal in receipts', '', 'message_id: { format: hex, receipt_format: decimal }', 'message_ids: { submit_resp: hex, receipt: decimal }'],
   ['temporary errors (0x08, 0x14)', 'submit: { system_error_rate: 0.05, queue_full_rate: 0.05 }', '']
 ]
 
-for (const [name, simIt, simWorld] of scenarios) {
+for (const [name, simIt, simWorld, carrierWorld] of scenarios) {
   t.test(name, async (t) => {
     // The world carrier is the failover of the Italian one; the hex/decimal case sends there directly.
-    const setup = await testConfig({ simIt, simWorld })
+    const setup = await testConfig({ simIt, simWorld, carrierWorld })
     t.teardown(setup.cleanup)
     const router = new Router(setup.config)
     t.teardown(() => router.close())
