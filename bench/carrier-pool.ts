@@ -79,7 +79,7 @@ async function pool (port: number, binds: number): Promise<Result> {
   const rec = new Recorder()
   const cfg: CarrierConfig = {
     name: 'bench', host: '127.0.0.1', port, tls: false, systemId: 'bench', password: 'bench', systemType: '', bindMode: 'transceiver',
-    binds, window: WINDOW, tps: 0, requestTimeoutMs: 30_000, enquireLinkIntervalMs: 0, bindTimeoutMs: 5000,
+    binds, window: WINDOW, tps: 0, requestTimeoutMs: 30_000, enquireLinkIntervalMs: 0, bindTimeoutMs: 5000, messageIds: null,
     reconnect: { initialDelayMs: 100, maxDelayMs: 1000 }, submit: { ...SUBMIT_DEFAULTS, registeredDelivery: 0 }
   }
   const p = new CarrierPool(cfg)

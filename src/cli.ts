@@ -7,7 +7,11 @@ import { InstradaError } from './errors.js'
 type CommandModule = { run: (argv: string[]) => Promise<number>, summary: string }
 
 const commands: Record<string, () => Promise<CommandModule>> = {
-  version: async () => await import('./commands/version.js')
+  version: async () => await import('./commands/version.js'),
+  reconcile: async () => await import('./commands/reconcile.js'),
+  start: async () => await import('./commands/start.js'),
+  sim: async () => await import('./commands/sim.js'),
+  'hash-password': async () => await import('./commands/hash-password.js')
 }
 
 function usage (): string {

@@ -50,8 +50,8 @@ class OutPart {
 }
 
 export interface DispatcherEvents {
-  /** The router ended a part itself (permanent error, expiry, retries exhausted). */
-  partFinished: (ref: PartRef) => void
+  /** The router ended the last open part of a message itself (permanent error, expiry, retries exhausted). */
+  messageDone: (ref: PartRef) => void
   /** A carrier accepted a part; its id now correlates receipts. */
   partSubmitted: (carrier: string, carrierMessageId: string) => void
   /** A message has no part left in memory (handed over or finished). */
@@ -236,7 +236,7 @@ export class Dispatcher {
   private finish (p: OutPart, state: FinalState, error: string): void {
     this.metrics.finished.inc({ state })
     const ref = p.ref
-    this.store.finish(ref, state, error).then(() => this.events.partFinished(ref), (err: unknown) => {
+    this.store.finish(ref, state, error).then((r) => { if (r.messageDone) this.events.messageDone(ref) }, (err: unknown) => {
       this.log.error({ err, id: p.msg.id }, 'could not finish part')
     })
     this.settle(p.msg)

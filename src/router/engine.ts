@@ -7,7 +7,7 @@ import type { InstradaConfig } from '../config/instrada.js'
 import { silentLogger, type Logger } from '../log.js'
 import { counter, gauge, Registry } from '../metrics.js'
 import { CarrierPool, type DeliverAck, type MessageIdForms } from '../carriers/index.js'
-import { DlrCorrelator, parseCarrierReceipt, aggregateState, wantsReceipt, buildCustomerReceipt } from '../receipts/index.js'
+import { DlrCorrelator, parseCarrierReceipt, aggregateState, wantsReceipt, buildCustomerReceipt, type CarrierReceipt, type CorrelationResult } from '../receipts/index.js'
 import { CommandStatus } from '../smpp/pdu/status.js'
 import { formatAbsoluteTime } from '../smpp/time.js'
 import type { DataSm, DeliverSm } from '../smpp/pdu/types.js'
@@ -53,6 +53,8 @@ export class Engine implements EngineApi {
   /** Due parts already loaded into memory, so a slow poll doesn't load them twice. */
   private readonly loading = new Set<string>()
   private readonly live = new Map<string, OutMessage>()
+  /** deliver_sm answers waiting for a held receipt to resolve. */
+  private readonly heldAcks = new Map<CarrierReceipt, DeliverAck>()
   private starting: Promise<void> | null = null
   private closing: Promise<void> | null = null
   private readonly log: Logger
@@ -100,13 +102,19 @@ export class Engine implements EngineApi {
       logger: this.log,
       registry: this.registry
     })
-    this.correlator.on('late', (r: { kind: string, message?: MessageRecord | null }) => {
-      if (r.kind === 'final' && r.message != null) this.messageFinal(r.message)
+    this.correlator.on('late', (r: CorrelationResult, _carrier: string, receipt: CarrierReceipt) => {
+      const ack = this.heldAcks.get(receipt)
+      this.heldAcks.delete(receipt)
+      const done = r.kind === 'final' && r.message !== null ? this.messageFinal(r.message) : Promise.resolve()
+      done.then(() => ack?.(CommandStatus.ESME_ROK), (err: unknown) => {
+        this.log.error({ err }, 'late receipt not recorded')
+        ack?.(CommandStatus.ESME_RSYSERR)
+      })
     })
     await this.correlator.start()
     this.outbox = new EngineOutbox(this.store, cfg.router.receiptTtlMs, (item) => this.onOutbox?.(item), this.log)
     this.dispatcher = new Dispatcher(this.pools, cfg.routes, cfg.router.retry, this.store, {
-      partFinished: (ref) => { this.partFinished(ref) },
+      messageDone: (ref) => { this.messageDone(ref) },
       partSubmitted: (carrier, id) => this.correlator?.submitted(carrier, id),
       messageSettled: (msg) => this.settled(msg)
     }, this.log, this.registry)
@@ -203,7 +211,7 @@ export class Engine implements EngineApi {
     if (rec.parts.some((p) => p.state !== 'queued')) return CommandStatus.ESME_RCANCELFAIL
     const live = this.live.get(rec.id)
     if (live !== undefined) live.cancelled = true
-    await Promise.all(rec.parts.map(async (p) => await this.store.finish({ account: rec.account, id: rec.id, part: p.part }, 'failed', 'cancelled by the customer')))
+    for (const p of rec.parts) await this.store.finish({ account: rec.account, id: rec.id, part: p.part }, 'failed', 'cancelled by the customer')
     return CommandStatus.ESME_ROK
   }
 
@@ -225,8 +233,12 @@ export class Engine implements EngineApi {
     }
     this.correlator!.handle(carrier, receipt).then((r) => {
       this.metrics.receipts.inc({ result: r.kind })
-      if (r.kind === 'final' && r.message !== null) return this.messageFinal(r.message)
-    }).then(() => ack(CommandStatus.ESME_ROK), (err: unknown) => {
+      // A receipt that overtook its submit_sm_resp is held in memory: the carrier gets its
+      // deliver_sm_resp only once it is recorded, so a crash meanwhile makes it send it again.
+      if (r.kind === 'held') { this.heldAcks.set(receipt, ack); return }
+      const done = r.kind === 'final' && r.message !== null ? this.messageFinal(r.message) : Promise.resolve()
+      return done.then(() => ack(CommandStatus.ESME_ROK))
+    }).then(undefined, (err: unknown) => {
       // Not acknowledged as OK: the carrier sends it again later, nothing is lost.
       this.log.error({ err, carrier }, 'receipt not recorded')
       ack(CommandStatus.ESME_RSYSERR)
@@ -245,10 +257,11 @@ export class Engine implements EngineApi {
     else this.onAdopt?.(item)
   }
 
-  private partFinished (ref: PartRef): void {
+  /** The store said this finish completed the message: exactly one caller gets here per message. */
+  private messageDone (ref: PartRef): void {
     this.store.get(ref.account, ref.id).then(async (rec) => {
-      if (rec !== null && aggregateState(rec).final) await this.messageFinal(rec)
-    }).catch((err: unknown) => this.log.error({ err, id: ref.id }, 'could not finish message'))
+      if (rec !== null) await this.messageFinal(rec)
+    }).catch((err: unknown) => this.log.error({ err, id: ref.id }, 'could not send the final receipt'))
   }
 
   // ---- queue bookkeeping, due parts and recovery ----
@@ -314,8 +327,8 @@ export class Engine implements EngineApi {
     if (report === null) return
     await this.load(report.requeue, true)
     for (const ref of report.inFlight) {
-      await this.store.finish(ref, 'failed', 'in flight when the router stopped; not sent again')
-      this.partFinished(ref)
+      const r = await this.store.finish(ref, 'failed', 'in flight when the router stopped; not sent again')
+      if (r.messageDone) this.messageDone(ref)
     }
   }
 }

@@ -1,0 +1,12 @@
+// The message store's public face for other domains. Code outside src/store/ depends on the
+// MessageStore and Ledger interfaces; only wiring code names LmdbStore.
+
+export type {
+  AcceptRequest, AcceptResult, CommitRequest, CutFor, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, Origin, Page, PartRecord,
+  PartRef, PartState, RecoveryReport, StoredReceipt
+} from './types.js'
+export { FINAL_STATES } from './types.js'
+export { LmdbStore, type LmdbStoreOptions } from './lmdb-store.js'
+export { MessageIdGenerator, idTime } from './ids.js'
+export { parseStoreConfig, STORE_KEYS, type StoreConfig, type Durability } from './config.js'
+export { canonicalCarrierId, carrierIdCandidates } from './carrier-id.js'

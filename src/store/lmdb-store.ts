@@ -1,0 +1,297 @@
+// The LMDB implementation of MessageStore (and, through `ledger`, of Ledger): one environment
+// per node, opened by every thread that needs it. start() opens it and runs recovery; close()
+// drains queued writes and closes the environment.
+
+import type { Registry } from 'prom-client'
+import type { Logger } from '../log.js'
+import { silentLogger } from '../log.js'
+import { counter } from '../metrics.js'
+import { LmdbLedger } from '../ledger/lmdb-ledger.js'
+import { Pricing } from '../ledger/pricing.js'
+import { ClosedError } from '../errors.js'
+import type { StoreConfig } from './config.js'
+import { canonicalCarrierId } from './carrier-id.js'
+import { idFloor, MessageIdGenerator } from './ids.js'
+import { Op, OpKind } from './ops.js'
+import { recover } from './recovery.js'
+import { initialStatus, MAX_STR, openDbs, type Dbs, type MessageRow, type StatusRow } from './schema.js'
+import type {
+  AcceptRequest, AcceptResult, CommitRequest, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, Page, PartRef,
+  RecoveryReport, StoredReceipt
+} from './types.js'
+import { Writer } from './writer.js'
+
+export interface LmdbStoreOptions {
+  config: StoreConfig
+  pricing?: Pricing
+  logger?: Logger
+  registry?: Registry | null
+  /** Run the recovery scan in start() (one thread or process per node should). Default true. */
+  recover?: boolean
+  /** Run background retention pruning (one thread per node should). Default true. */
+  prune?: boolean
+}
+
+const DAY = 86_400_000
+
+export class LmdbStore implements MessageStore {
+  readonly config: StoreConfig
+  readonly pricing: Pricing
+  readonly ledger: LmdbLedger
+  private readonly logger: Logger
+  private readonly opts: LmdbStoreOptions
+  private dbs: Dbs | null = null
+  private writer: Writer | null = null
+  private receiptIds: MessageIdGenerator | null = null
+  private pruneTimer: NodeJS.Timeout | null = null
+  private pruning = false
+  private starting: Promise<void> | null = null
+  private closing: Promise<void> | null = null
+  private report: RecoveryReport | null = null
+  private readonly pruned
+  closed = false
+
+  constructor (opts: LmdbStoreOptions) {
+    this.opts = opts
+    this.config = opts.config
+    this.pricing = opts.pricing ?? new Pricing()
+    this.logger = opts.logger ?? silentLogger
+    this.ledger = new LmdbLedger(this, this.logger, opts.registry ?? null)
+    this.pruned = opts.registry != null ? counter(opts.registry, 'instrada_store_pruned_total', 'Finished messages deleted by retention') : null
+  }
+
+  get recovery (): RecoveryReport | null { return this.report }
+
+  /** Opens the environment and (unless disabled) recovers unfinished work. Idempotent. */
+  start (): Promise<void> {
+    this.starting ??= this.doStart()
+    return this.starting
+  }
+
+  private async doStart (): Promise<void> {
+    const dbs = openDbs({ path: this.config.path, mapSizeMb: this.config.mapSizeMb, noSync: this.config.durability === 'none' })
+    this.dbs = dbs
+    this.writer = new Writer(dbs, this.pricing, this.config.durability, (alerts) => this.ledger.emitAlerts(alerts))
+    if (this.opts.recover !== false) {
+      this.report = await recover(dbs, this.writer, Date.now())
+      this.logger.info({ ...this.report, requeue: this.report.requeue.length, inFlight: this.report.inFlight.length }, 'store recovered')
+    }
+    if (this.opts.prune !== false && this.config.retentionDays > 0) {
+      this.pruneTimer = setInterval(() => { this.pruneTick() }, this.config.pruneIntervalMs)
+      this.pruneTimer.unref()
+    }
+  }
+
+  /** A generator for message ids with a slot of its own (allocated once, here). */
+  idGenerator (): MessageIdGenerator {
+    const dbs = this.open()
+    const slot = dbs.env.transactionSync(() => {
+      const n = ((dbs.meta.get('idSlot') as number | undefined) ?? -1) + 1
+      dbs.meta.putSync('idSlot', n)
+      return n % 256
+    })
+    return new MessageIdGenerator(slot)
+  }
+
+  close (): Promise<void> {
+    this.closing ??= this.doClose()
+    return this.closing
+  }
+
+  private async doClose (): Promise<void> {
+    if (this.pruneTimer !== null) clearInterval(this.pruneTimer)
+    await this.starting?.catch(() => {})
+    if (this.writer !== null) await this.writer.close()
+    while (this.pruning) await new Promise((resolve) => setTimeout(resolve, 5))
+    if (this.dbs !== null) await this.dbs.env.close()
+    this.closed = true
+  }
+
+  /** @internal the open tables, for the ledger facade and tools in this package. */
+  open (): Dbs {
+    if (this.dbs === null || this.closed) throw new ClosedError('message store')
+    return this.dbs
+  }
+
+  /** @internal */
+  write<T> (op: Op): Promise<T> {
+    if (this.writer === null || this.closing !== null) return Promise.reject(new ClosedError('message store'))
+    return this.writer.submit<T>(op)
+  }
+
+  get stats (): { batches: number, ops: number, messages: number } {
+    return this.writer?.stats ?? { batches: 0, ops: 0, messages: 0 }
+  }
+
+  accept (msg: AcceptRequest): Promise<AcceptResult> {
+    const op = new Op(OpKind.ACCEPT, msg.account, msg.id, 1, 0, null, null)
+    op.msgs = [msg]
+    return this.write<AcceptResult>(op)
+  }
+
+  acceptBatch (msgs: AcceptRequest[]): Promise<AcceptResult[]> {
+    const op = new Op(OpKind.ACCEPT, '', '', 0, 0, null, null)
+    op.msgs = msgs
+    return this.write<AcceptResult[]>(op)
+  }
+
+  dispatch (ref: PartRef, carrierId: string): Promise<void> {
+    return this.write(new Op(OpKind.DISPATCH, ref.account, ref.id, ref.part, 0, carrierId, null))
+  }
+
+  commit (ref: PartRef, carrierId: string, carrierMessageId: string): Promise<void> {
+    return this.write(new Op(OpKind.COMMIT, ref.account, ref.id, ref.part, 0, carrierId, carrierMessageId))
+  }
+
+  commitBatch (items: CommitRequest[]): Promise<void> {
+    const op = new Op(OpKind.COMMIT_MANY, '', '', 0, 0, null, null)
+    op.commits = items
+    return this.write(op)
+  }
+
+  retry (ref: PartRef, dueAt: number, error: string | null): Promise<void> {
+    return this.write(new Op(OpKind.RETRY, ref.account, ref.id, ref.part, dueAt, null, error))
+  }
+
+  finish (ref: PartRef, state: FinalState, error: string | null, at = Date.now()): Promise<FinishResult> {
+    const op = new Op(OpKind.FINISH, ref.account, ref.id, ref.part, at, null, error)
+    op.state = state
+    return this.write(op)
+  }
+
+  async get (account: string, id: string): Promise<MessageRecord | null> {
+    const dbs = this.open()
+    const key = [account, id]
+    const row = dbs.messages.get(key)
+    if (row === undefined) return null
+    return toRecord(account, id, row, dbs.status.get(key))
+  }
+
+  async byCarrierId (carrierId: string, carrierMessageId: string): Promise<PartRef | null> {
+    const dbs = this.open()
+    // Exact form only: the other reading of an all-digit id may be another message's id, and
+    // a receipt that overtook its own commit would be pinned on that message. Carriers that
+    // quote ids in another form say so in their config (message_ids), converted before this.
+    const hit = dbs.carrier.get([carrierId, canonicalCarrierId(carrierMessageId)])
+    return hit === undefined ? null : { account: hit[0], id: hit[1], part: hit[2] }
+  }
+
+  async due (now: number, limit: number): Promise<PartRef[]> {
+    const out: PartRef[] = []
+    for (const k of this.open().due.getKeys({ end: [Math.floor(now) + 1], limit }) as Iterable<[number, string, string, number]>) {
+      out.push({ account: k[1], id: k[2], part: k[3] })
+    }
+    return out
+  }
+
+  async list (account: string, opts: ListOptions = {}): Promise<Page<MessageRecord>> {
+    const dbs = this.open()
+    const limit = Math.max(1, Math.min(opts.limit ?? 100, 1000))
+    let lo: string = opts.since !== undefined ? idFloor(opts.since) : ''
+    let hi: string = opts.until !== undefined ? idFloor(opts.until) : MAX_STR
+    if (opts.after !== undefined) {
+      // The cursor itself is skipped below (reverse range starts are inclusive).
+      if (opts.reverse === true) hi = opts.after < hi ? opts.after : hi
+      else lo = opts.after > lo ? opts.after : lo
+    }
+    const n = opts.after !== undefined ? limit + 2 : limit + 1
+    const range = opts.reverse === true
+      ? { start: [account, hi], end: [account, lo], reverse: true, limit: n }
+      : { start: [account, lo], end: [account, hi], limit: n }
+    const items: MessageRecord[] = []
+    let next: string | null = null
+    for (const { key, value } of dbs.messages.getRange(range)) {
+      const id = (key as [string, string])[1]
+      if (id === opts.after) continue
+      if (items.length === limit) { next = items[items.length - 1].id; break }
+      items.push(toRecord(account, id, value, dbs.status.get([account, id])))
+    }
+    return { items, next }
+  }
+
+  async enqueueReceipt (account: string, receipt: Record<string, unknown>): Promise<string> {
+    const dbs = this.open()
+    this.receiptIds ??= this.idGenerator()
+    const key = this.receiptIds.next()
+    await dbs.receipts.put([account, key], receipt)
+    if (this.config.durability === 'flush') await dbs.env.flushed
+    return key
+  }
+
+  async peekReceipts (account: string, limit: number): Promise<StoredReceipt[]> {
+    const out: StoredReceipt[] = []
+    for (const { key, value } of this.open().receipts.getRange({ start: [account, ''], end: [account, MAX_STR], limit })) {
+      out.push({ key: (key as [string, string])[1], receipt: value })
+    }
+    return out
+  }
+
+  async ackReceipts (account: string, keys: string[]): Promise<void> {
+    const dbs = this.open()
+    await dbs.env.transaction(() => { for (const k of keys) dbs.receipts.remove([account, k]) })
+    if (this.config.durability === 'flush') await dbs.env.flushed
+  }
+
+  prune (now: number, limit: number): Promise<number> {
+    const cutoff = now - this.config.retentionDays * DAY
+    return this.write<number>(new Op(OpKind.PRUNE, '', '', limit, cutoff, null, null))
+  }
+
+  private pruneTick (): void {
+    if (this.pruning || this.closing !== null) return
+    this.pruning = true
+    this.prune(Date.now(), this.config.pruneBatch).then((n) => {
+      if (n > 0) {
+        this.pruned?.inc(n)
+        this.logger.debug({ pruned: n }, 'retention pruned messages')
+      }
+    }, (err: unknown) => {
+      this.logger.warn({ err }, 'retention pruning failed')
+    }).finally(() => { this.pruning = false })
+  }
+}
+
+function toRecord (account: string, id: string, row: MessageRow, st: StatusRow | undefined): MessageRecord {
+  const status = st ?? initialStatus(row.p.length, row.rcv, row.sch)
+  return {
+    id,
+    account,
+    origin: row.origin,
+    reference: row.ref,
+    sender: row.from,
+    destination: row.to,
+    country: row.cc,
+    type: row.type,
+    dataCoding: row.dc,
+    esmClass: row.esm,
+    registeredDelivery: row.rd,
+    protocolId: row.pid ?? 0,
+    priorityFlag: row.pri ?? 0,
+    concatRef: row.cref ?? 0,
+    cutFor: row.cut ?? 'udh8',
+    partCost: row.pc,
+    cost: row.pc * row.p.length,
+    receivedAt: row.rcv,
+    validUntil: row.vu,
+    scheduledAt: row.sch,
+    finishedAt: status.fin,
+    parts: row.p.map((payload, i) => {
+      const p = status.parts[i]
+      return {
+        part: i,
+        payload,
+        state: p.st,
+        queuedAt: p.q,
+        dispatchedAt: p.d,
+        submittedAt: p.s,
+        doneAt: p.f,
+        carrierId: p.cid,
+        carrierMessageId: p.cmid,
+        error: p.err,
+        attempts: p.n,
+        charged: p.chg > 0 ? p.chg : 0,
+        dueAt: p.due
+      }
+    })
+  }
+}

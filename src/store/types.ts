@@ -1,0 +1,179 @@
+// The message store as the router, receipts and HTTP domains see it. LMDB sits behind it now;
+// PostgreSQL may later (cluster mode), so calls are async and ids are made by the caller.
+
+import type { Refusal } from '../ledger/types.js'
+
+/** Part states. `submitting`: handed to a carrier, no answer recorded yet (in flight). */
+export type PartState = 'queued' | 'submitting' | 'submitted' | 'delivered' | 'undeliverable' |
+'expired' | 'rejected' | 'failed'
+
+export const FINAL_STATES: readonly PartState[] = ['delivered', 'undeliverable', 'expired', 'rejected', 'failed']
+
+/** Outcomes reported by a carrier's receipt or decided by the router. */
+export type FinalState = 'delivered' | 'undeliverable' | 'expired' | 'rejected' | 'failed'
+
+export type Origin = { kind: 'smpp', bindId: string } | { kind: 'http' }
+
+export interface AcceptRequest {
+  /** Ours, from MessageIdGenerator: unique across threads and restarts, time-ordered. */
+  id: string
+  account: string
+  origin: Origin
+  /** The customer's own reference, if any. */
+  reference: string | null
+  sender: string
+  destination: string
+  /** ISO 3166 alpha-2 of the destination, decided by the rules module (price lookup). */
+  country: string | null
+  type: string
+  dataCoding: number
+  esmClass: number
+  registeredDelivery: number
+  /** The bytes of each part as sent to the carrier (UDH included), kept for resends. */
+  payloads: Uint8Array[]
+  /** Epoch ms after which the message may no longer be sent; null = no limit. */
+  validUntil: number | null
+  /** Epoch ms of a scheduled send; null = now. */
+  scheduledAt: number | null
+  /** submit_sm protocol_id (default 0). */
+  protocolId?: number
+  /** submit_sm priority_flag (default 0). */
+  priorityFlag?: number
+  /** Concatenation reference the parts were cut with (0 for one part). */
+  concatRef?: number
+  /** Which UDH the payloads were cut for, so a resend uses the same (default 'udh8'). */
+  cutFor?: CutFor
+}
+
+export type CutFor = 'udh16' | 'udh8'
+
+export type AcceptResult = { ok: true, id: string, cost: number, partCost: number } | Refusal
+
+export interface FinishResult {
+  /** False when the part was already final (a duplicate receipt, a race): nothing changed. */
+  changed: boolean
+  /** This finish made the last part final: the message is done. */
+  messageDone: boolean
+}
+
+export interface PartRef {
+  account: string
+  id: string
+  part: number
+}
+
+/** One carrier acceptance, for commitBatch. */
+export interface CommitRequest extends PartRef {
+  carrierId: string
+  carrierMessageId: string
+}
+
+export interface PartRecord {
+  part: number
+  payload: Uint8Array
+  state: PartState
+  queuedAt: number
+  dispatchedAt: number | null
+  submittedAt: number | null
+  doneAt: number | null
+  carrierId: string | null
+  carrierMessageId: string | null
+  /** Error detail of a failure or a receipt (e.g. SMPP status or network error code). */
+  error: string | null
+  attempts: number
+  /** Milli-credits charged for this part (0 until the carrier accepted it). */
+  charged: number
+  dueAt: number | null
+}
+
+export interface MessageRecord {
+  id: string
+  account: string
+  origin: Origin
+  reference: string | null
+  sender: string
+  destination: string
+  country: string | null
+  type: string
+  dataCoding: number
+  esmClass: number
+  registeredDelivery: number
+  protocolId: number
+  priorityFlag: number
+  concatRef: number
+  cutFor: CutFor
+  partCost: number
+  cost: number
+  receivedAt: number
+  validUntil: number | null
+  scheduledAt: number | null
+  finishedAt: number | null
+  parts: PartRecord[]
+}
+
+export interface Page<T> {
+  items: T[]
+  /** Pass as `after` for the next page; null at the end. */
+  next: string | null
+}
+
+export interface ListOptions {
+  /** Only messages received at or after this time (epoch ms). */
+  since?: number
+  /** Only messages received before this time (epoch ms). */
+  until?: number
+  /** Cursor from a previous page. */
+  after?: string
+  limit?: number
+  /** Newest first. */
+  reverse?: boolean
+}
+
+export interface StoredReceipt {
+  key: string
+  receipt: Record<string, unknown>
+}
+
+export interface RecoveryReport {
+  /** Parts acknowledged to the customer but never handed to a carrier: send them again. */
+  requeue: PartRef[]
+  /** Parts handed to a carrier with no answer recorded: the router decides (resend or wait). */
+  inFlight: PartRef[]
+  /** Parts whose validity ended while we were down; their holds were released. */
+  expired: number
+  /** Unfinished messages looked at. */
+  scanned: number
+  durationMs: number
+}
+
+export interface MessageStore {
+  accept: (msg: AcceptRequest) => Promise<AcceptResult>
+  acceptBatch: (msgs: AcceptRequest[]) => Promise<AcceptResult[]>
+  /** Records that parts were handed to a carrier (optional step; lets recovery tell in-flight from queued). */
+  dispatch: (ref: PartRef, carrierId: string) => Promise<void>
+  /** The carrier accepted the part: its hold becomes a charge and the receipt index learns its id. */
+  commit: (ref: PartRef, carrierId: string, carrierMessageId: string) => Promise<void>
+  /** Several commits in one queued write (the router's submit_sm_resp batch): one promise. */
+  commitBatch: (items: CommitRequest[]) => Promise<void>
+  /** A temporary failure: back to queued, due again at `dueAt`. */
+  retry: (ref: PartRef, dueAt: number, error: string | null) => Promise<void>
+  /**
+   * A final outcome. Parts never accepted by a carrier get their hold released. Says, decided
+   * inside the write transaction, whether this call changed the part and whether it was the
+   * one that completed the whole message (exactly one caller sees that, across threads).
+   */
+  finish: (ref: PartRef, state: FinalState, error: string | null, at?: number) => Promise<FinishResult>
+  get: (account: string, id: string) => Promise<MessageRecord | null>
+  /** Receipt correlation: a carrier's message id (hex or decimal forms match) to our part. */
+  byCarrierId: (carrierId: string, carrierMessageId: string) => Promise<PartRef | null>
+  /** Queued parts whose retry or schedule time has come, oldest first. */
+  due: (now: number, limit: number) => Promise<PartRef[]>
+  list: (account: string, opts?: ListOptions) => Promise<Page<MessageRecord>>
+  enqueueReceipt: (account: string, receipt: Record<string, unknown>) => Promise<string>
+  peekReceipts: (account: string, limit: number) => Promise<StoredReceipt[]>
+  ackReceipts: (account: string, keys: string[]) => Promise<void>
+  /** Deletes finished messages older than the retention; at most `limit`. Returns how many. */
+  prune: (now: number, limit: number) => Promise<number>
+  /** What start() found. */
+  readonly recovery: RecoveryReport | null
+}
