@@ -17,7 +17,7 @@ import { ClosedError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { silentLogger } from '../log.js'
 import { counter, gauge } from '../metrics.js'
-import { canonicalCarrierId, carrierIdCandidates, type MessageRecord, type MessageStore, type PartRef } from '../store/index.js'
+import { canonicalCarrierId, type MessageRecord, type MessageStore, type PartRef } from '../store/index.js'
 import type { CarrierReceipt } from './carrier-receipt.js'
 import { DEFAULT_RECEIPTS } from './config.js'
 import { isFinalState, partError } from './states.js'
@@ -193,8 +193,7 @@ export class DlrCorrelator extends EventEmitter {
   private hold (carrierId: string, receipt: CarrierReceipt, lookupId: string): CorrelationResult {
     if (this.holdMs === 0 || this.maxHeld === 0) return this.orphan(carrierId, receipt, 'unknown carrier message id')
     if (this.heldCount >= this.maxHeld && !this.evictOldest()) return this.orphan(carrierId, receipt, 'too many held receipts')
-    const keys: string[] = []
-    for (const c of carrierIdCandidates(lookupId)) keys.push(carrierId + '\0' + c)
+    const keys: string[] = [carrierId + '\0' + canonicalCarrierId(lookupId)]
     const h = new Held(carrierId, receipt, lookupId, Date.now(), keys)
     for (const k of keys) {
       const list = this.index.get(k)

@@ -25,19 +25,35 @@ function lateResults (c: DlrCorrelator): CorrelationResult[] {
   return out
 }
 
-t.test('hex receipt id finds a part committed with a decimal id, and the reverse', async t => {
+t.test('a receipt id matches its part exactly, whatever the case and leading zeros', async t => {
   const store = await openStore(t)
-  const c = correlator(t, store)
-  await c.start()
+  const c = correlator(t, store, { holdMs: 0 })
   const a = await accept(store, request('acme', 1))
   const b = await accept(store, request('acme', 1))
   await commit(store, { account: 'acme', id: a, part: 0 }, 'simA', '12345')
   await commit(store, { account: 'acme', id: b, part: 0 }, 'simA', 'BC614E')
-  const ra = await c.handle('simA', receipt('3039', 'DELIVRD'))
+  t.match(await c.handle('simA', receipt('0012345', 'DELIVRD')), { kind: 'final', ref: { account: 'acme', id: a, part: 0 } }, 'leading zeros')
+  t.match(await c.handle('simA', receipt('00bc614e', 'UNDELIV')), { kind: 'final', ref: { account: 'acme', id: b, part: 0 } }, 'case and leading zeros')
+  t.equal((await store.get('acme', b))?.parts[0].state, 'undeliverable')
+})
+
+t.test('with id types: a hex receipt id finds a part committed with a decimal id, and the reverse', async t => {
+  const store = await openStore(t)
+  const types = new Map([
+    ['decHex', { submitResp: 'decimal', receipt: 'hex' } as const],
+    ['hexDec', { submitResp: 'hex', receipt: 'decimal' } as const]
+  ])
+  const c = correlator(t, store, { idTypes: (cid) => types.get(cid) ?? null })
+  await c.start()
+  const a = await accept(store, request('acme', 1))
+  const b = await accept(store, request('acme', 1))
+  await commit(store, { account: 'acme', id: a, part: 0 }, 'decHex', '12345')
+  await commit(store, { account: 'acme', id: b, part: 0 }, 'hexDec', 'BC614E')
+  const ra = await c.handle('decHex', receipt('3039', 'DELIVRD'))
   t.equal(ra.kind, 'final')
   t.same(ra.kind === 'final' && ra.ref, { account: 'acme', id: a, part: 0 })
   t.equal(ra.kind === 'final' && ra.message?.id, a, 'a one-part message is final with its only part')
-  const rb = await c.handle('simA', receipt(String(0xbc614e), 'UNDELIV'))
+  const rb = await c.handle('hexDec', receipt(String(0xbc614e), 'UNDELIV'))
   t.equal(rb.kind === 'final' && rb.message?.parts[0].state, 'undeliverable')
   const stored = await store.get('acme', b)
   t.equal(stored?.parts[0].state, 'undeliverable')
@@ -57,10 +73,58 @@ t.test('a carrier mixing decimal (submit_sm_resp) and hex (receipts): digit-only
   // The receipt for '16' quotes 0x10: as sent, '10' matches exactly — the wrong message.
   const wrong = await asSent.handle('mixed', receipt('10', 'DELIVRD'))
   t.match(wrong, { kind: 'final', ref: { id: ids[0] } }, 'as sent, the exact form wins (documented ambiguity)')
+  t.same(await asSent.handle('mixed', receipt('1a', 'DELIVRD')), { kind: 'orphan' }, 'as sent, 0x1a is not read as 26')
+  t.equal((await store.get('acme', ids[2]))?.parts[0].state, 'submitted')
   const right = await typed.handle('mixed', receipt('1a', 'DELIVRD')) // 0x1a = 26
   t.match(right, { kind: 'final', ref: { id: ids[2] } })
   const alsoRight = await typed.handle('mixed', receipt('10', 'UNDELIV'))
   t.match(alsoRight, { kind: 'final', ref: { id: ids[1] } }, 'with id types, 0x10 reaches the message the carrier called 16')
+})
+
+t.test('without id types, the other reading of an id never matches', async t => {
+  const store = await openStore(t)
+  const now = correlator(t, store, { holdMs: 0 })
+  const p16 = await accept(store, request('acme', 1))
+  const pff = await accept(store, request('acme', 1))
+  await commit(store, { account: 'acme', id: p16, part: 0 }, 'simA', '16')
+  await commit(store, { account: 'acme', id: pff, part: 0 }, 'simA', 'ff')
+  t.same(await now.handle('simA', receipt('10', 'DELIVRD')), { kind: 'orphan' }, 'hex 10 does not find the part committed as decimal 16')
+  t.same(await now.handle('simA', receipt('255', 'DELIVRD')), { kind: 'orphan' }, 'decimal 255 does not find the part committed as hex ff')
+  t.equal((await store.get('acme', p16))?.parts[0].state, 'submitted')
+  t.equal((await store.get('acme', pff))?.parts[0].state, 'submitted')
+})
+
+t.test('an early receipt is never pinned on the message whose id is its other reading', async t => {
+  const store = await openStore(t)
+  const c = correlator(t, store, { holdMs: 5000, retryMs: 20 })
+  await c.start()
+  const late = lateResults(c)
+  // P was committed as '10'; Q is on its way to the carrier, which will call it '16' (0x10 = 16).
+  const p = await accept(store, request('acme', 1))
+  const q = await accept(store, request('acme', 1))
+  const pRef = { account: 'acme', id: p, part: 0 }
+  const qRef = { account: 'acme', id: q, part: 0 }
+  await commit(store, pRef, 'simA', '10')
+  await store.dispatch(qRef, 'simA')
+  // Q's receipt overtakes Q's commit: it must wait for Q, not land on P.
+  t.same(await c.handle('simA', receipt('16', 'UNDELIV')), { kind: 'held' })
+  c.submitted('simA', '10') // another commit whose id is the other reading: not a release
+  await new Promise((resolve) => setTimeout(resolve, 120)) // several timer look-ups
+  t.equal(c.heldNow, 1, 'still held')
+  t.same(late, [], 'nothing resolved')
+  t.equal((await store.get('acme', p))?.parts[0].state, 'submitted', 'P is untouched')
+  await store.commit(qRef, 'simA', '16')
+  c.submitted('simA', '16')
+  t.ok(await until(() => late.length === 1), 'released to Q')
+  t.match(late[0], { kind: 'final', ref: qRef })
+  t.equal(late[0].kind === 'final' && late[0].message?.id, q)
+  t.equal((await store.get('acme', q))?.parts[0].state, 'undeliverable')
+  t.equal((await store.get('acme', p))?.parts[0].state, 'submitted', 'P still untouched')
+  // The other way round: a receipt quoting 0x1a is not read as the decimal 26 already committed.
+  const r = await accept(store, request('acme', 1))
+  await commit(store, { account: 'acme', id: r, part: 0 }, 'simA', '26')
+  t.same(await c.handle('simA', receipt('1a', 'DELIVRD')), { kind: 'held' }, "0x1a is not read as the committed '26'")
+  t.equal((await store.get('acme', r))?.parts[0].state, 'submitted')
 })
 
 t.test('convertId', async t => {
@@ -78,7 +142,7 @@ t.test('a receipt from the PDU forms reaches the same part (TLV only, text only)
   await commit(store, { account: 'acme', id, part: 0 }, 'simA', 'ff01')
   await commit(store, { account: 'acme', id, part: 1 }, 'simA', 'ff02')
   const tlvOnly = parseCarrierReceipt(receiptPdu({ tlvs: { receiptedMessageId: 'FF01', messageState: 2, networkErrorCode: Buffer.from([3, 0, 0]) } }))
-  const textOnly = parseCarrierReceipt(receiptPdu({ text: receiptText(String(0xff02), 'DELIVRD') }))
+  const textOnly = parseCarrierReceipt(receiptPdu({ text: receiptText('00FF02', 'DELIVRD') }))
   const r1 = await c.handle('simA', tlvOnly as CarrierReceipt)
   t.match(r1, { kind: 'final', ref: { part: 0 }, message: null })
   const r2 = await c.handle('simA', textOnly as CarrierReceipt)
@@ -99,7 +163,7 @@ t.test('duplicates change nothing and give no second message', async t => {
   t.same(again, { kind: 'duplicate', ref: { account: 'acme', id, part: 0 } })
   t.same(await store.get('acme', id), before, 'the record is unchanged')
   const balance = await store.ledger.balance('acme')
-  await c.handle('simA', receipt('309', 'DELIVRD')) // 0x309 = 777
+  t.same(await c.handle('simA', receipt('0777', 'DELIVRD')), { kind: 'duplicate', ref: { account: 'acme', id, part: 0 } }, 'the same id with a leading zero')
   t.same(await store.ledger.balance('acme'), balance, 'no second charge')
 })
 
@@ -108,7 +172,7 @@ t.test('the same receipt twice at once: one final, one duplicate', async t => {
   const c = correlator(t, store)
   const id = await accept(store, request('acme', 1))
   await commit(store, { account: 'acme', id, part: 0 }, 'simA', '42')
-  const rs = await Promise.all([c.handle('simA', receipt('42', 'DELIVRD')), c.handle('simA', receipt('2a', 'DELIVRD')), c.handle('simA', receipt('42', 'DELIVRD'))])
+  const rs = await Promise.all([c.handle('simA', receipt('42', 'DELIVRD')), c.handle('simA', receipt('042', 'DELIVRD')), c.handle('simA', receipt('42', 'DELIVRD'))])
   t.same(rs.map((r) => r.kind).sort(), ['duplicate', 'duplicate', 'final'])
   t.equal(rs.filter((r) => r.kind === 'final' && r.message !== null).length, 1)
 })
@@ -127,7 +191,7 @@ t.test('intermediate receipts leave the part open', async t => {
 
 t.test('an early receipt is held, then released by submitted()', async t => {
   const store = await openStore(t)
-  const c = correlator(t, store, { holdMs: 5000, retryMs: 60_000 })
+  const c = correlator(t, store, { holdMs: 5000, retryMs: 60_000, idTypes: () => ({ submitResp: 'decimal', receipt: 'hex' }) })
   await c.start()
   const late = lateResults(c)
   const id = await accept(store, request('acme', 1))
@@ -144,6 +208,22 @@ t.test('an early receipt is held, then released by submitted()', async t => {
   t.equal(late[0].kind === 'final' && late[0].message?.id, id)
   t.equal(c.heldNow, 0)
   t.equal((await store.get('acme', id))?.parts[0].state, 'delivered')
+})
+
+t.test('an early receipt quoting the exact id is released by submitted(), case and leading zeros aside', async t => {
+  const store = await openStore(t)
+  const c = correlator(t, store, { holdMs: 5000, retryMs: 60_000 })
+  await c.start()
+  const late = lateResults(c)
+  const id = await accept(store, request('acme', 1))
+  const ref = { account: 'acme', id, part: 0 }
+  await store.dispatch(ref, 'simA')
+  t.same(await c.handle('simA', receipt('00AB12', 'DELIVRD')), { kind: 'held' })
+  await store.commit(ref, 'simA', 'ab12')
+  c.submitted('simA', 'AB12')
+  t.ok(await until(() => late.length === 1), 'released')
+  t.match(late[0], { kind: 'final', ref })
+  t.equal(c.heldNow, 0)
 })
 
 t.test('an early receipt is found by the timer when another thread commits (no submitted())', async t => {

@@ -24,7 +24,8 @@ function part (i: number, state: PartRecord['state'], error: string | null): Par
 function record (parts: PartRecord[], over: Partial<MessageRecord> = {}): MessageRecord {
   return {
     id: '0123456789abcdef', account: 'acme', origin: { kind: 'smpp', bindId: 'b1' }, reference: null, sender: 'Instrada',
-    destination: '393331234567', country: 'IT', type: 'pro', dataCoding: 0, esmClass: 0, registeredDelivery: 1, partCost: 1000,
+    destination: '393331234567', country: 'IT', type: 'pro', dataCoding: 0, esmClass: 0, registeredDelivery: 1,
+    protocolId: 0, priorityFlag: 0, concatRef: 0, cutFor: 'udh8', partCost: 1000,
     cost: 1000 * parts.length, receivedAt: RECEIVED, validUntil: null, scheduledAt: null, finishedAt: FINISHED, parts, ...over
   }
 }
@@ -133,7 +134,7 @@ t.test('from the store: carrier receipts and router-finished messages', async t 
     text: receiptText(cid, stat, '034'), tlvs: { networkErrorCode: Buffer.from([3, 0, 34]) }
   })) as CarrierReceipt
   await c.handle('simA', carrier('7001', 'DELIVRD'))
-  const last = await c.handle('simA', carrier('1b5a', 'UNDELIV')) // 0x1b5a = 7002
+  const last = await c.handle('simA', carrier('07002', 'UNDELIV')) // exact id (leading zeros aside): no hex/decimal guessing
   const m = last.kind === 'final' ? last.message : null
   t.not(m, null)
   const pdu = customerReceiptFor(m as MessageRecord, Date.now()) as DeliverSm

@@ -1,0 +1,27 @@
+// The rules domain's public face: encoding, segmentation, sender/destination policy and preview.
+// No I/O. Build an AccountPolicy per account at config load; call accept() per message at
+// accept time (billing uses its part count) and splitMessage() per carrier at routing time.
+
+export { parseRulesConfig, parseAccountRules, defaultRulesConfig, RULES_ACCOUNT_KEYS, SMS_TYPES, SENDER_STATES } from './config.js'
+export type { RulesConfig, AccountRules, SenderEntry, SenderKind, SenderState, SmsType, TypeConfig } from './config.js'
+export { AccountPolicy, Accepted, SendAddress, buildSenderRules, TON, NPI } from './policy.js'
+export type { SendRequest } from './policy.js'
+export { PreparedMessage, prepareText, prepareSubmit, submitContent, nonGsmChars } from './message.js'
+export type { MessageOptions, SubmitContent, TextEncodingChoice } from './message.js'
+export { splitMessage, Part } from './split.js'
+export type { SplitResult } from './split.js'
+export { CONCAT_METHODS, parseUdh, ESM_UDHI } from './udh.js'
+export type { ConcatMethod, ParsedUdh } from './udh.js'
+export { createRefState, nextRef } from './refs.js'
+export type { RefState } from './refs.js'
+export { countryOf, callingCodeOf } from './countries.js'
+export { normaliseNumber, Msisdn, NumberError } from './numbers.js'
+export type { NumberPlan, CountryRule } from './numbers.js'
+export { preview, messageWarnings } from './preview.js'
+export type { Preview, PreviewPart, Warning, WarningCode } from './preview.js'
+export { Violation, RuleViolationError, REASONS, isViolation } from './violations.js'
+export type { ReasonCode, Field } from './violations.js'
+export { SenderContext } from './sender.js'
+export type { SenderRule } from './sender.js'
+export type { Encoding } from './segment.js'
+export { alphabetOf, Alphabet } from './charsets.js'

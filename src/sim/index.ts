@@ -1,0 +1,16 @@
+// The simulator's public face for the CLI, the router and tests.
+
+export { Simulator } from './simulator.js'
+export type { SimulatorOptions } from './simulator.js'
+export { parseSimulatorConfig, loadSimulatorConfig, defaultSimulatorConfig, parseCarrier, parseLatency } from './config.js'
+export type { SimulatorConfig, ControlConfig } from './config.js'
+export { defaultProfile, DEFAULT_HOST, DEFAULT_PORT } from './profile.js'
+export type { CarrierProfile, SimAccount, HandsetProfile, HlrProfile, HlrRange, IdFormat, LongMoMode } from './profile.js'
+export { SimCarrier, wantsReceipt } from './carrier.js'
+export type { SimLink, LinkState } from './delivery.js'
+export { STATS, MESSAGE_STATE, BUILTIN_OVERRIDES, OutcomeMix } from './outcomes.js'
+export type { Stat } from './outcomes.js'
+export { Rng, Latency } from './random.js'
+export { TimerWheel } from './scheduler.js'
+export type { HlrAnswer } from './hlr.js'
+export type { MoRequest } from './handsets.js'
