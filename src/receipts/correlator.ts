@@ -32,7 +32,7 @@ export type CorrelationResult =
 /**
  * How a carrier writes its message ids: in submit_sm_resp and in receipts (Kannel's msg-id-type).
  * Needed only for a carrier that mixes the two: an id made of digits alone reads as either, so
- * without this the store's exact-form-first lookup can pick the wrong message (see docs/receipts.md).
+ * without this the store's exact lookup does not find the part (see docs/receipts.md).
  */
 export interface CarrierIdTypes {
   submitResp: 'hex' | 'decimal'
@@ -99,7 +99,7 @@ export class DlrCorrelator extends EventEmitter {
   private held: Held[] = []
   private head = 0
   private heldCount = 0
-  /** carrierId \0 canonical id (every reading of the receipt's id) → held receipts. */
+  /** carrierId \0 canonical id (after idTypes conversion) → held receipts. */
   private readonly index = new Map<string, Held[]>()
   /** account \0 id → tail of the receipts being applied to that message. */
   private readonly chains = new Map<string, Promise<void>>()

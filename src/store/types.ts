@@ -164,7 +164,7 @@ export interface MessageStore {
    */
   finish: (ref: PartRef, state: FinalState, error: string | null, at?: number) => Promise<FinishResult>
   get: (account: string, id: string) => Promise<MessageRecord | null>
-  /** Receipt correlation: a carrier's message id (hex or decimal forms match) to our part. */
+  /** Receipt correlation: a carrier's message id (its canonical form, see carrier-id.ts) to our part. */
   byCarrierId: (carrierId: string, carrierMessageId: string) => Promise<PartRef | null>
   /** Queued parts whose retry or schedule time has come, oldest first. */
   due: (now: number, limit: number) => Promise<PartRef[]>
