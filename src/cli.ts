@@ -11,7 +11,8 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   reconcile: async () => await import('./commands/reconcile.js'),
   start: async () => await import('./commands/start.js'),
   sim: async () => await import('./commands/sim.js'),
-  'hash-password': async () => await import('./commands/hash-password.js')
+  'hash-password': async () => await import('./commands/hash-password.js'),
+  load: async () => await import('./commands/load.js')
 }
 
 function usage (): string {

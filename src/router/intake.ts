@@ -15,8 +15,8 @@ import type { AcceptJob } from './protocol.js'
 /** One account's live state on the main thread. */
 export class AccountRuntime {
   readonly id: string
-  readonly config: AccountConfig
-  readonly policy: AccountPolicy
+  config: AccountConfig
+  policy: AccountPolicy
   readonly tps: TokenBucket
 
   constructor (config: AccountConfig, policy: AccountPolicy) {
@@ -24,6 +24,13 @@ export class AccountRuntime {
     this.config = config
     this.policy = policy
     this.tps = new TokenBucket(config.limits.tps)
+  }
+
+  /** A reload changes the account in place: bound sessions hold this object. */
+  update (config: AccountConfig, policy: AccountPolicy): void {
+    this.config = config
+    this.policy = policy
+    if (config.limits.tps !== this.tps.ratePerSecond) this.tps.setRate(config.limits.tps)
   }
 }
 
@@ -68,8 +75,14 @@ export class Intake {
     this.routes = config.routes
     this.router = config.router
     this.concatOf = new Map(config.carriers.map((c) => [c.name, c.submit.concat]))
-    this.accounts.clear()
-    for (const a of config.accounts) this.accounts.set(a.id, new AccountRuntime(a, new AccountPolicy(config.rules, a.rules)))
+    const ids = new Set(config.accounts.map((a) => a.id))
+    for (const id of this.accounts.keys()) if (!ids.has(id)) this.accounts.delete(id)
+    for (const a of config.accounts) {
+      const policy = new AccountPolicy(config.rules, a.rules)
+      const existing = this.accounts.get(a.id)
+      if (existing !== undefined) existing.update(a, policy)
+      else this.accounts.set(a.id, new AccountRuntime(a, policy))
+    }
   }
 
   account (id: string): AccountRuntime | null {

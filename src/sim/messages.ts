@@ -66,11 +66,15 @@ export class SimMessage implements Timed {
   get final (): boolean { return this.phase === PHASE_DONE }
 }
 
+/** The slot array stops doubling here (32 MB of pointers); beyond it collisions go to the overflow map. */
+const MAX_SLOTS = 1 << 22
+
 /**
  * Messages by id. Ids are handed out in sequence, so the table is an array indexed by the low bits
- * of the id (grown by doubling up to max_messages); a slot still held by an older live message (a
+ * of the id (grown by doubling); a slot still held by an older live message (a
  * long-pending one) sends the newcomer to a small overflow Map. No hashing on the common path, and
- * 8 bytes per message instead of a Map entry.
+ * 8 bytes per message instead of a Map entry. The array follows the number of messages held (pending
+ * plus retained), not max_messages, which only limits retained ones.
  */
 export class MessageTable {
   private slots: Array<SimMessage | undefined>
@@ -94,7 +98,7 @@ export class MessageTable {
   get pending (): number { return this.count - this.finishedCount }
 
   add (m: SimMessage): void {
-    if (this.count >= this.slots.length && this.slots.length < this.maxMessages) this.grow()
+    if (this.count >= this.slots.length && this.slots.length < MAX_SLOTS) this.grow()
     const i = m.id & this.mask
     const old = this.slots[i]
     if (old === undefined) this.slots[i] = m

@@ -255,7 +255,7 @@ export class SmppSession extends EventEmitter implements Tickable {
   }
 
   onTick (now: number): void {
-    if (this.window.size > 0) this.window.expire(now)
+    if (this.window.size > 0 && this.window.expire(now) > 0 && this.needDrain && !this.closing) this.releaseSlot()
     if (this.waiting.length > 0 && this.waiting[0].deadline <= now) this.expireWaiting(now)
     if (this.state === SessionState.CLOSED) return
     if (this.closing) {

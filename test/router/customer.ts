@@ -52,11 +52,13 @@ export class Customer {
       s.on('error', reject)
     })
     const mode = opts.mode ?? 'transceiver'
+    // Listening before the bind: a deliver_sm may arrive in the same TCP read as the bind_resp.
+    const customer = new Customer(session)
     const status: number = await new Promise((resolve) => {
       session[`bind_${mode}`]({ system_id: opts.systemId ?? 'demo', password: opts.password ?? 'demopass' }, (pdu: { command_status: number }) => resolve(pdu.command_status))
     })
     if (status !== 0) { session.destroy(); throw new Error(`bind refused: 0x${status.toString(16)}`) }
-    return new Customer(session)
+    return customer
   }
 
   async submit (fields: Record<string, unknown>): Promise<{ status: number, id: string }> {

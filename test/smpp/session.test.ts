@@ -183,3 +183,17 @@ t.test('reading pauses while the peer does not read our responses', async (t) =>
   t.ok(await until(() => srv.framesIn === N + 1, 20_000), 'everything read once the peer reads again')
   t.ok(await until(() => bytesIn >= 16 * (N + 1), 20_000), `all ${N} responses arrived`)
 })
+
+t.test('a slot freed by a timeout starts a waiting request and emits drain', async (t) => {
+  const { port, held } = await holdingServer(t)
+  const s = await client(t, port, { window: 1, requestTimeoutMs: 150, windowWaitTimeoutMs: 1000 })
+  const first = s.requestAsync(submitPdu() as SubmitSm)
+  const second = s.requestAsync(submitPdu() as SubmitSm)
+  t.equal(s.canSend(), false)
+  const drained = new Promise<boolean>((resolve) => s.once('drain', () => resolve(true)))
+  await t.rejects(first, ResponseTimeoutError)
+  t.ok(await until(() => held.length === 2), 'the waiting request went out when the first timed out')
+  held[1].session.respond(held[1].pdu)
+  t.equal((await second).commandStatus, 0)
+  t.equal(await drained, true)
+})

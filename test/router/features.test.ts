@@ -1,0 +1,145 @@
+// The router's customer-facing features over real TCP: permanent carrier errors, query_sm,
+// cancel_sm, receipts waiting for a receiver bind, account isolation, throughput and queue
+// limits, scheduled delivery, and config reload.
+
+import t, { type Test } from 'tap'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Router } from '../../src/router/router.js'
+import { CommandStatus } from '../../src/smpp/pdu/status.js'
+import { Customer } from './customer.js'
+import { testConfig, type SetupOptions } from './helpers.js'
+
+async function start (t: Test, o: SetupOptions = {}): Promise<{ router: Router, c: Customer, dir: string }> {
+  const setup = await testConfig(o)
+  t.teardown(setup.cleanup)
+  const router = new Router(setup.config)
+  t.teardown(() => router.close())
+  await router.start()
+  const c = await Customer.bind(router.port)
+  t.teardown(() => c.close())
+  return { router, c, dir: setup.dir }
+}
+
+t.test('a permanent carrier error fails the message, releases its credit and sends a failure receipt', async (t) => {
+  const { router, c } = await start(t)
+  // The simulator answers submits to numbers ending in 99911 with 0x0B (documented test number).
+  const r = await c.submit({ destination_addr: '393471299911', short_message: 'will be refused' })
+  t.equal(r.status, 0, 'accepted by the router')
+  t.ok(await c.waitFor(() => c.receiptsFor(r.id).length > 0), 'failure receipt arrives')
+  t.match(c.receiptsFor(r.id)[0]?.text, /stat:REJECTD/)
+  const bal = await router.engines.engine!.store.ledger.balance('demo')
+  t.same({ balance: bal?.balance, held: bal?.held }, { balance: 1_000_000, held: 0 }, 'nothing charged, nothing held')
+})
+
+t.test('carrier outcomes reach the customer: undelivered and expired', async (t) => {
+  const { c } = await start(t)
+  const und = await c.submit({ destination_addr: '393471299901', short_message: 'x' })
+  const exp = await c.submit({ destination_addr: '393471299902', short_message: 'y' })
+  t.ok(await c.waitFor(() => c.receiptsFor(und.id).length > 0 && c.receiptsFor(exp.id).length > 0))
+  t.match(c.receiptsFor(und.id)[0]?.text, /stat:UNDELIV err:001/)
+  t.match(c.receiptsFor(exp.id)[0]?.text, /stat:EXPIRED/)
+})
+
+t.test('query_sm answers from the store; another account cannot see the message', async (t) => {
+  const { router, c } = await start(t)
+  const r = await c.submit({ short_message: 'query me' })
+  t.ok(await c.waitFor(() => c.receiptsFor(r.id).length > 0))
+  const q = await c.request('query_sm', { message_id: r.id, source_addr: 'Instrada' })
+  t.equal(q.command_status, 0)
+  t.equal(q.message_state, 2, 'DELIVERED')
+  const other = await Customer.bind(router.port, { systemId: 'other' })
+  t.teardown(() => other.close())
+  const q2 = await other.request('query_sm', { message_id: r.id, source_addr: 'OtherCo' })
+  t.equal(q2.command_status, CommandStatus.ESME_RQUERYFAIL, 'not found for another account')
+  t.equal(other.received.length, 0, 'and it never received a receipt of demo\'s')
+})
+
+t.test('cancel_sm before hand-off cancels and releases; after hand-off it fails', async (t) => {
+  const { router, c } = await start(t)
+  // Scheduled 60 s ahead: still waiting in the store when the cancel comes.
+  const later = await c.submit({ short_message: 'later', schedule_delivery_time: '000000000100000R' })
+  t.equal(later.status, 0)
+  const cancel = await c.request('cancel_sm', { message_id: later.id, source_addr: 'Instrada', destination_addr: '393471234567' })
+  t.equal(cancel.command_status, 0, 'cancelled')
+  const bal = await router.engines.engine!.store.ledger.balance('demo')
+  t.equal(bal?.held, 0, 'its reservation is released')
+  const sent = await c.submit({ short_message: 'now' })
+  t.ok(await c.waitFor(() => c.receiptsFor(sent.id).length > 0))
+  const late = await c.request('cancel_sm', { message_id: sent.id, source_addr: 'Instrada', destination_addr: '393471234567' })
+  t.equal(late.command_status, CommandStatus.ESME_RCANCELFAIL, 'too late once handed to the carrier')
+})
+
+t.test('scheduled delivery goes out at its time, not before', async (t) => {
+  const { c } = await start(t)
+  const sentAt = Date.now()
+  const r = await c.submit({ short_message: 'in two seconds', schedule_delivery_time: '000000000002000R' })
+  t.equal(r.status, 0)
+  t.ok(await c.waitFor(() => c.receiptsFor(r.id).length > 0, 10_000), 'receipt arrives')
+  t.ok(Date.now() - sentAt >= 1900, 'not before the scheduled time')
+})
+
+t.test('receipts wait in the store until a receiver binds, then arrive in order', async (t) => {
+  const setup = await testConfig()
+  t.teardown(setup.cleanup)
+  const router = new Router(setup.config)
+  t.teardown(() => router.close())
+  await router.start()
+  const tx = await Customer.bind(router.port, { mode: 'transmitter' })
+  t.teardown(() => tx.close())
+  const ids: string[] = []
+  for (let i = 0; i < 20; i++) ids.push((await tx.submit({ short_message: `m${i}`, destination_addr: `3934712${String(10000 + i)}` })).id)
+  await new Promise((resolve) => setTimeout(resolve, 500)) // carriers have answered; nobody to deliver to
+  const rx = await Customer.bind(router.port, { mode: 'receiver' })
+  t.teardown(() => rx.close())
+  t.ok(await rx.waitFor(() => ids.every((id) => rx.receiptsFor(id).length > 0)), 'all 20 receipts delivered on bind')
+  const order = rx.received.map((r) => ids.indexOf(r.receiptedMessageId ?? '')).filter((i) => i >= 0)
+  t.same(order, [...order].sort((a, b) => a - b), 'in the order they were stored')
+})
+
+t.test('throughput limit answers 0x58, counting parts', async (t) => {
+  const { c } = await start(t, { demo: 'tps: 5' })
+  const results = await Promise.all(Array.from({ length: 12 }, async () => (await c.submit({ short_message: 'z' })).status))
+  const ok = results.filter((s) => s === 0).length
+  t.ok(ok >= 5 && ok <= 6, `${ok} of 12 accepted at 5 parts/s`)
+  t.equal(results.filter((s) => s === CommandStatus.ESME_RTHROTTLED).length, 12 - ok, 'the rest throttled')
+  await new Promise((resolve) => setTimeout(resolve, 1100))
+  t.equal((await c.submit({ short_message: '', message_payload: 'x'.repeat(400) })).status, 0, 'a 3-part message fits the refilled bucket')
+  t.equal((await c.submit({ short_message: '', message_payload: 'x'.repeat(400) })).status, CommandStatus.ESME_RTHROTTLED, 'a second one does not')
+})
+
+t.test('queue limit answers 0x14 while the carriers are unreachable', async (t) => {
+  // Both carriers point at ports with nothing listening: nothing leaves the queue.
+  const setup = await testConfig({ demo: 'max_queued: 5' })
+  t.teardown(setup.cleanup)
+  const cfg = { ...setup.config, simulator: null }
+  const router = new Router(cfg)
+  t.teardown(() => router.close())
+  await router.start()
+  const c = await Customer.bind(router.port)
+  t.teardown(() => c.close())
+  const results: number[] = []
+  for (let i = 0; i < 8; i++) results.push((await c.submit({ short_message: `q${i}` })).status)
+  t.same(results, [0, 0, 0, 0, 0, 0x14, 0x14, 0x14])
+})
+
+t.test('config reload applies a good file and refuses a bad one, naming the line', async (t) => {
+  const setup = await testConfig()
+  t.teardown(setup.cleanup)
+  const file = join(setup.dir, 'router.yaml')
+  writeFileSync(file, setup.text)
+  const router = Router.fromFile(file)
+  t.teardown(() => router.close())
+  await router.start()
+  writeFileSync(file, setup.text.replace('- { name: italy, match: { prefix: [\'39\'] }, carrier: sim-it }', '- { name: italy, match: { prefix: [\'39\'] }, carrier: nowhere }'))
+  await t.rejects(router.reload(), /router\.yaml:\d+: routes\[0\]\.carrier: unknown carrier 'nowhere'/)
+  const c = await Customer.bind(router.port)
+  t.teardown(() => c.close())
+  const r = await c.submit({ short_message: 'still routed' })
+  t.ok(await c.waitFor(() => c.receiptsFor(r.id).length > 0), 'the old routes still work')
+  writeFileSync(file, setup.text.replace('max_binds: 8', 'max_binds: 8').replace('initial_credit: 1000\n    italian_vat: true', 'initial_credit: 1000\n    italian_vat: true\n    tps: 1'))
+  await router.reload()
+  const a = await c.submit({ short_message: 'a' })
+  const b = await c.submit({ short_message: 'b' })
+  t.same([a.status, b.status], [0, CommandStatus.ESME_RTHROTTLED], 'the new tps limit applies without a restart')
+})
