@@ -53,6 +53,7 @@ async function clientMain (port: number, window: number, seconds: number): Promi
     }
   }
   session = await connectAndBind({ port, systemId: 'bench', password: 'bench', bindType: 'transceiver', window, enquireLinkIntervalMs: 0, inactivityTimeoutMs: 0, handler: { onRequest: onReceipt } })
+  process.send!({ start: true }) // the server measures its CPU from here (warm-up included: it runs at full load too)
   const pdu: SubmitSm = {
     commandId: CommandId.SubmitSm, commandStatus: 0, sequenceNumber: 0, serviceType: '', sourceAddrTon: 5, sourceAddrNpi: 0,
     sourceAddr: 'Bench', destAddrTon: 1, destAddrNpi: 1, destinationAddr: '393331234567', esmClass: 0, protocolId: 0, priorityFlag: 0,
@@ -72,7 +73,6 @@ async function clientMain (port: number, window: number, seconds: number): Promi
   for (let i = 0; i < window; i++) s.request(pdu, onResp, performance.now())
   await new Promise((resolve) => setTimeout(resolve, WARMUP_MS))
   measuring = true
-  process.send!({ start: true })
   const start = performance.now()
   const cpu0 = process.cpuUsage()
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
@@ -148,7 +148,7 @@ async function run (name: string, window: number, backlog: number, start: () => 
   const child = fork(fileURLToPath(import.meta.url), ['--client', String(server.port), String(window), String(SECONDS)], { stdio: 'inherit' })
   let rss = 0
   const sampler = setInterval(() => { rss = Math.max(rss, process.memoryUsage().rss) }, 100)
-  // Server CPU over exactly the client's measured interval (the child says when it starts).
+  // Server CPU from the client's bind (the server is idle then, so the message is read at once) to the result.
   let cpu0 = process.cpuUsage()
   let t0 = performance.now()
   const result = await new Promise<ClientResult>((resolve, reject) => {

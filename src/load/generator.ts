@@ -125,7 +125,7 @@ export class LoadGenerator implements SessionHandler {
       for (let b = 0; b < this.sessions.length; b++) for (let i = 0; i < o.window && this.mayStillSend(this.startMs); i++) this.sendOn(b, this.startMs)
     }
     // Sending ends when the limits are reached; then the responses in flight, then the receipts.
-    await this.until(() => this.stopping || !this.mayStillSend(performance.now()), 50)
+    await this.until(() => !this.mayStillSend(performance.now()), Infinity, 10)
     this.stopSending()
     await this.until(() => this.inflight === 0, o.requestTimeoutMs + 1000)
     const receiptDeadline = performance.now() + o.receiptWaitMs

@@ -27,10 +27,10 @@ for (const [name, simIt, simWorld, carrierWorld] of scenarios) {
     await router.start()
     const c = await Customer.bind(router.port)
     t.teardown(() => c.close())
-    const dest = simWorld !== '' ? '447700900' : '39347123'
+    const dest = simWorld !== '' ? '4477009' : '39347123'
     const ids: string[] = []
     const submits: Array<Promise<{ status: number, id: string }>> = []
-    for (let i = 0; i < N; i++) submits.push(c.submit({ destination_addr: dest + String(1000 + i), short_message: `message ${i}` }))
+    for (let i = 0; i < N; i++) submits.push(c.submit({ destination_addr: dest + String(10000 + i).slice(simWorld !== '' ? 0 : 1), short_message: `message ${i}` }))
     for (const r of await Promise.all(submits)) if (r.status === 0) ids.push(r.id)
     t.equal(ids.length, N, 'every submit accepted')
     const all = await c.waitFor(() => ids.every((id) => c.receiptsFor(id).length > 0), 20_000)
