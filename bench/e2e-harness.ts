@@ -124,16 +124,11 @@ async function stopProc (p: ChildProcess, graceMs: number): Promise<{ code: numb
   return { code: p.exitCode, signal: p.signalCode }
 }
 
-function simYaml (name: string, port: number): string {
-  return `  carriers:
-    - name: ${name}
-      host: 127.0.0.1
-      port: ${port}
-      window: 1000
-      accounts: [{ system_id: instrada, password: secret, max_binds: 16 }]
-      receipts: { latency: ${SIM_LATENCY_MS} }
-      outcomes: { DELIVRD: 1 }
-`
+/** The simulator's config: one carrier, fixed receipt latency, everything DELIVRD; `indent` nests it. */
+function simYaml (port: number, indent: string): string {
+  return ['seed: 1', 'carriers:', '  - name: sim-it', '    host: 127.0.0.1', `    port: ${port}`, '    window: 1000',
+    '    accounts: [{ system_id: instrada, password: secret, max_binds: 16 }]', `    receipts: { latency: ${SIM_LATENCY_MS} }`,
+    '    outcomes: { DELIVRD: 1 }'].map((l) => indent + l).join('\n') + '\n'
 }
 
 /** Writes the router's config (and the simulator's, in child mode) to a fresh temp dir. */
@@ -185,12 +180,11 @@ routes:
     carrier: sim-it
 `
   let simFile: string | null = null
-  const sim = 'seed: 1\n' + simYaml('sim-it', simPort)
   if (p.sim === 'inproc') {
-    yaml += 'simulator:\n' + sim.split('\n').map((l) => l.startsWith('seed') ? '  ' + l : l).join('\n')
+    yaml += 'simulator:\n' + simYaml(simPort, '  ')
   } else {
     simFile = join(dir, 'sim.yaml')
-    writeFileSync(simFile, sim)
+    writeFileSync(simFile, simYaml(simPort, ''))
   }
   const configFile = join(dir, 'instrada.yaml')
   writeFileSync(configFile, yaml)

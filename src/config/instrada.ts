@@ -37,9 +37,11 @@ export interface InstradaConfig {
   /** In-process simulated carriers; null = none. */
   simulator: SimulatorConfig | null
   router: RouterConfig
+  /** GET /metrics listener; null = none. */
+  metrics: { host: string, port: number } | null
 }
 
-const TOP_KEYS = ['log', 'smpp', 'accounts', 'rules', 'pricing', 'store', 'carriers', 'routes', 'simulator', 'router'] as const
+const TOP_KEYS = ['log', 'smpp', 'accounts', 'rules', 'pricing', 'store', 'carriers', 'routes', 'simulator', 'router', 'metrics'] as const
 const ACCOUNT_KEYS: readonly string[] = [...SMPP_ACCOUNT_KEYS, ...RULES_ACCOUNT_KEYS, ...LEDGER_ACCOUNT_KEYS, ...ROUTER_ACCOUNT_KEYS]
 
 export function loadConfig (file: string): InstradaConfig {
@@ -70,7 +72,8 @@ function parseConfig (root: ConfigNode, file: string, text: string): InstradaCon
     carriers,
     routes,
     simulator: sim.exists ? parseSimulatorConfig(sim) : null,
-    router: root.child('router').exists ? parseRouterConfig(root.child('router')) : ROUTER_DEFAULTS
+    router: root.child('router').exists ? parseRouterConfig(root.child('router')) : ROUTER_DEFAULTS,
+    metrics: parseMetrics(root.child('metrics'))
   }
 }
 
@@ -89,4 +92,10 @@ function parseAccounts (root: ConfigNode, rules: RulesConfig): AccountConfig[] {
       limits: parseAccountLimits(node)
     }
   })
+}
+
+function parseMetrics (m: ConfigNode): { host: string, port: number } | null {
+  if (!m.exists) return null
+  m.allowOnly(['host', 'port'])
+  return { host: m.string('host', '127.0.0.1'), port: m.int('port', 9464, { min: 0, max: 65535 }) }
 }

@@ -43,6 +43,7 @@ port.on('message', (batch: Inbound[]) => {
       case 'drain': engine.drain(m.account); break
       case 'adopt': engine.adopt(m.item); break
       case 'reload': reply(m.rid, engine.reload(parseConfigText(m.text, m.file))); break
+      case 'metrics': reply(m.rid, engine.registry.getMetricsAsJSON()); break
       case 'close': reply(m.rid, engine.close()); break
     }
   }

@@ -5,7 +5,7 @@
 
 import type { InstradaConfig } from '../config/instrada.js'
 import { silentLogger, type Logger } from '../log.js'
-import { counter, gauge, Registry } from '../metrics.js'
+import { counter, gauge, histogram, Registry } from '../metrics.js'
 import { CarrierPool, type DeliverAck, type MessageIdForms } from '../carriers/index.js'
 import { DlrCorrelator, parseCarrierReceipt, aggregateState, wantsReceipt, buildCustomerReceipt, type CarrierReceipt, type CorrelationResult } from '../receipts/index.js'
 import { CommandStatus } from '../smpp/pdu/status.js'
@@ -58,7 +58,7 @@ export class Engine implements EngineApi {
   private starting: Promise<void> | null = null
   private closing: Promise<void> | null = null
   private readonly log: Logger
-  private readonly registry: Registry
+  readonly registry: Registry
   private readonly metrics
 
   constructor (opts: EngineOptions) {
@@ -74,7 +74,9 @@ export class Engine implements EngineApi {
     this.metrics = {
       receipts: counter(this.registry, 'instrada_carrier_receipts_total', 'Carrier receipts by correlation result', ['result']),
       mo: counter(this.registry, 'instrada_carrier_mo_total', 'Mobile-originated messages from carriers, by result', ['result']),
-      queued: gauge(this.registry, 'instrada_queued_messages', 'Messages accepted and not yet handed to a carrier (this engine)')
+      queued: gauge(this.registry, 'instrada_queued_messages', 'Messages accepted and not yet handed to a carrier (this engine)'),
+      toReceipt: histogram(this.registry, 'instrada_submit_to_receipt_seconds', 'Customer submit accepted → final receipt ready for the customer',
+        [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600])
     }
   }
 
@@ -248,6 +250,7 @@ export class Engine implements EngineApi {
   /** A message just became final: its customer receipt goes to the outbox if asked for. */
   private async messageFinal (rec: MessageRecord): Promise<void> {
     const agg = aggregateState(rec)
+    if (agg.final) this.metrics.toReceipt.observe((Date.now() - rec.receivedAt) / 1000)
     if (!agg.final || agg.state === null || !wantsReceipt(rec.registeredDelivery, agg.state)) return
     if (rec.origin.kind !== 'smpp') return // HTTP customers get webhooks (issue 7), not binds
     const pdu = buildCustomerReceipt(rec, Date.now())

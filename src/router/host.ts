@@ -7,6 +7,8 @@ import type { InstradaConfig } from '../config/instrada.js'
 import { EngineError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Registry } from '../metrics.js'
+
+export type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>
 import { Engine } from './engine.js'
 import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryReply } from './protocol.js'
 import { reviveDeliverSm } from './revive.js'
@@ -21,6 +23,7 @@ export type Inbound =
   | { t: 'drain', account: string }
   | { t: 'adopt', item: OutboxItem }
   | { t: 'reload', rid: number, text: string, file: string }
+  | { t: 'metrics', rid: number }
   | { t: 'close', rid: number }
 
 export type Outbound =
@@ -181,6 +184,11 @@ export class EngineSet implements EngineApi {
     this.config = config
     if (this.inline !== null) await this.inline.reload(config)
     else await Promise.all(this.workers.map(async (w) => await w.call((rid) => ({ t: 'reload', rid, text: config.text, file: config.file }))))
+  }
+
+  /** Each worker engine's metrics as prom-client JSON (empty inline: those share the main registry). */
+  async workerMetrics (): Promise<MetricsJson[]> {
+    return await Promise.all(this.workers.map(async (w) => await w.call<MetricsJson>((rid) => ({ t: 'metrics', rid }))))
   }
 
   /** The inline engine, for tests and tools that need the store (null with worker threads). */

@@ -12,6 +12,7 @@ import { EngineSet } from './host.js'
 import { CustomerIngress } from './ingress.js'
 import { Intake } from './intake.js'
 import { CustomerOutbox } from './outbox.js'
+import { MetricsServer } from './metrics-server.js'
 
 export interface RouterOptions {
   logger?: Logger
@@ -26,6 +27,7 @@ export class Router {
   readonly engines: EngineSet
   readonly intake: Intake
   readonly server: SmppServer
+  readonly metrics: MetricsServer | null
   private starting: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -45,6 +47,7 @@ export class Router {
       logger: this.log,
       registry: this.registry
     })
+    this.metrics = config.metrics === null ? null : new MetricsServer(config.metrics, this.registry, async () => await this.engines.workerMetrics(), this.log)
   }
 
   static fromFile (file: string, opts: RouterOptions = {}): Router {
@@ -58,6 +61,7 @@ export class Router {
       if (this.simulator !== null) await this.simulator.start()
       await this.engines.start()
       await this.server.start()
+      await this.metrics?.start()
       this.log.info({ port: this.server.port, engines: this.engines.size, carriers: this.config.carriers.map((c) => c.name) }, 'router started')
     })()
     return this.starting
@@ -79,6 +83,7 @@ export class Router {
   close (): Promise<void> {
     this.closing ??= (async () => {
       await this.starting?.catch(() => {})
+      await this.metrics?.close()
       await this.server.close()
       await this.engines.close()
       if (this.simulator !== null) await this.simulator.close()

@@ -9,7 +9,7 @@ import { testConfig } from './helpers.js'
 
 for (const workers of [0, 1]) {
   t.test(`submit → carrier → receipt (workers: ${workers})`, async (t) => {
-    const setup = await testConfig({ workers })
+    const setup = await testConfig({ workers, extra: 'metrics: { port: 0 }' })
     t.teardown(setup.cleanup)
     const router = new Router(setup.config)
     t.teardown(() => router.close())
@@ -35,6 +35,10 @@ for (const workers of [0, 1]) {
       t.match(r[0]?.text, /stat:DELIVRD/, 'delivered')
       t.equal(r[0]?.messageState, 2, 'message_state DELIVERED')
     }
+    const metrics = await (await fetch(`http://127.0.0.1:${router.metrics!.port}/metrics`)).text()
+    t.match(metrics, /instrada_submits_total\{account="demo",status="ESME_ROK"\} 3/, 'main-thread metrics: 3 accepted submits')
+    t.match(metrics, /instrada_carrier_submits_total\{[^}]*result="ok"[^}]*\} [1-9]/, 'engine metrics (from the worker when there is one)')
+    t.match(metrics, /instrada_submit_to_receipt_seconds_count [1-9]/, 'submit → receipt latency histogram')
     const longReceipt = c.receiptsFor(long.id)[0]
     t.match(longReceipt?.text, /sub:002 dlvrd:002/, 'one receipt for both parts')
     t.equal(longReceipt?.sourceAddr, '393471234567', 'receipt comes from the destination')

@@ -38,6 +38,8 @@ export interface SetupOptions {
   router?: string
   carrierIt?: string
   carrierWorld?: string
+  /** Extra top-level YAML sections. */
+  extra?: string
   dir?: string
 }
 
@@ -46,6 +48,7 @@ export async function testConfig (o: SetupOptions = {}): Promise<TestSetup> {
   const ports = { smpp: await freePort(), it: await freePort(), world: await freePort() }
   const text = `
 log: { level: silent }
+${o.extra ?? ''}
 smpp: { host: 127.0.0.1, port: ${ports.smpp}, window: 1000 }
 accounts:
   - system_id: demo
