@@ -3,7 +3,7 @@
 // knows no sockets: src/sim/listener.ts feeds it requests from SmppSessions through the SimLink
 // interface, and tests can drive it directly.
 
-import { CommandId, type DataSm, type RequestPdu, type SubmitSm, CommandStatus } from '../smpp/index.js'
+import { CommandId, type DataSm, type DeliverSm, type RequestPdu, type SubmitSm, CommandStatus } from '../smpp/index.js'
 import type { CarrierProfile } from './profile.js'
 import { Rng } from './random.js'
 import { TimerWheel } from './scheduler.js'
@@ -114,6 +114,11 @@ export class SimCarrier {
     ls.closed = true
     this.links.delete(ls)
     this.delivery.detach(ls)
+  }
+
+  /** A deliver_sm its ESME did not acknowledge: queued again for any bind of the system_id. */
+  redeliver (systemId: string, pdu: DeliverSm): void {
+    this.delivery.redeliver(systemId, pdu, this.now())
   }
 
   /** A bind's window or socket has room again: send what waits for its system_id. */

@@ -221,6 +221,7 @@ function parseOverride (o: ConfigNode): Override {
   if (stat !== null && (stat < 0 || stat >= FINAL_STATS.length)) throw o.fail('stat', `must be one of ${FINAL_STATS.join(', ')}`)
   const ov: Override = {
     prefix: prefix === null ? null : prefix.replace(/^\+/, ''),
+    suffix: null,
     pattern,
     stat,
     err: o.has('err') ? o.int('err', undefined, { min: 0, max: 0xffff }) : null,

@@ -21,7 +21,7 @@ const MAX_BODY = 1 << 20
 class HttpError extends InstradaError {
   readonly status: number
   constructor (status: number, message: string) {
-    super(message, 'INS_ERR_SIM_CONTROL')
+    super(message) // the generic INS_ERR code: the HTTP status says what went wrong
     this.name = 'HttpError'
     this.status = status
   }

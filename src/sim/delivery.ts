@@ -81,14 +81,23 @@ export interface DeliveryStats {
   queued: number
   expired: number
   overflowed: number
+  /** Refused or unanswered deliver_sm queued again. */
+  redelivered: number
+  /** Given up after MAX_REDELIVERIES. */
+  abandoned: number
 }
+
+/** Times a refused or unanswered deliver_sm is queued again before it is given up. */
+const MAX_REDELIVERIES = 10
 
 export class Delivery {
   private readonly boxes = new Map<string, Outbox>()
   queueLimit: number
   queueTtlMs: number
   private totalQueued = 0
-  readonly stats: DeliveryStats = { sent: 0, queued: 0, expired: 0, overflowed: 0 }
+  readonly stats: DeliveryStats = { sent: 0, queued: 0, expired: 0, overflowed: 0, redelivered: 0, abandoned: 0 }
+  /** Redelivery attempts per PDU; entries vanish with the PDU. */
+  private readonly attempts = new WeakMap<DeliverSm, number>()
 
   constructor (queueLimit: number, queueTtlMs: number) {
     this.queueLimit = queueLimit
@@ -145,6 +154,20 @@ export class Delivery {
     this.totalQueued++
     this.stats.queued++
     return true
+  }
+
+  /**
+   * A deliver_sm the ESME refused or never answered (its bind dropped): queued again, as an
+   * SMSC does, and retried on the next flush; given up after MAX_REDELIVERIES.
+   */
+  redeliver (systemId: string, pdu: DeliverSm, now: number): void {
+    const n = (this.attempts.get(pdu) ?? 0) + 1
+    if (n > MAX_REDELIVERIES) { this.stats.abandoned++; this.attempts.delete(pdu); return }
+    this.attempts.set(pdu, n)
+    this.stats.redelivered++
+    if (this.totalQueued >= this.queueLimit) { this.stats.overflowed++; return }
+    this.box(systemId).push(pdu, now)
+    this.totalQueued++
   }
 
   /** Sends queued PDUs of a system_id while its binds can take them (on bind and on drain). */

@@ -23,7 +23,7 @@ class SessionLink implements SimLink {
   readonly peer: string
   state: LinkState | null = null
 
-  constructor (session: SmppSession) {
+  constructor (session: SmppSession, readonly carrier: SimCarrier) {
     this.session = session
     this.systemId = session.systemId
     this.receives = session.bindType !== 'transmitter'
@@ -31,7 +31,7 @@ class SessionLink implements SimLink {
   }
 
   canSend (): boolean { return this.session.canSend() }
-  deliver (pdu: DeliverSm): void { this.session.request(pdu, onDeliverResp, this.state) }
+  deliver (pdu: DeliverSm): void { this.session.request(pdu, onDeliverResp, new Pending(this, pdu)) }
   respond (req: RequestPdu, status: number, body: Record<string, unknown> | null): void {
     this.session.respond(req, status, body as ResponseFields | null)
   }
@@ -39,8 +39,15 @@ class SessionLink implements SimLink {
   drop (): void { this.session.destroy('dropped by the simulator (fault)') }
 }
 
-function onDeliverResp (err: Error | null, resp: ResponsePdu | null, ls: LinkState | null): void {
-  if (ls !== null && (err !== null || resp === null || resp.commandStatus !== 0)) ls.deliverErrors++
+class Pending {
+  constructor (readonly link: SessionLink, readonly pdu: DeliverSm) {}
+}
+
+/** A deliver_sm not acknowledged OK (refused, timed out, or the bind dropped) is delivered again. */
+function onDeliverResp (err: Error | null, resp: ResponsePdu | null, p: Pending): void {
+  if (err === null && resp !== null && resp.commandStatus === 0) return
+  if (p.link.state !== null) p.link.state.deliverErrors++
+  p.link.carrier.redeliver(p.link.systemId, p.pdu)
 }
 
 function sameText (a: string, b: string): boolean {
@@ -138,7 +145,7 @@ export class SimListener {
       return
     }
     if (!session.acceptBind(pdu, this.carrier.name.slice(0, 15))) return
-    const link = new SessionLink(session)
+    const link = new SessionLink(session, this.carrier)
     session.data = link
     link.state = this.carrier.attach(link)
     this.opts.logger.info({ carrier: this.carrier.name, systemId: pdu.systemId, bindType: session.bindType, peer: link.peer }, 'bound')

@@ -86,6 +86,11 @@ export function pickError (errors: readonly number[], rng: Rng): number {
 export interface Override {
   /** Matched against destination_addr with a leading '+' removed. */
   prefix: string | null
+  /**
+   * Also matched at the end of the number (the built-in test numbers): a valid mobile number
+   * such as 393471299901 then passes a router's number checks and still forces the outcome.
+   */
+  suffix: string | null
   pattern: RegExp | null
   stat: number | null
   err: number | null
@@ -98,7 +103,7 @@ export interface Override {
 }
 
 function builtin (prefix: string, describe: string, fields: Partial<Override>): Override {
-  return { prefix, pattern: null, stat: null, err: null, submitStatus: null, noResponse: false, latency: null, describe, ...fields }
+  return { prefix, suffix: prefix, pattern: null, stat: null, err: null, submitStatus: null, noResponse: false, latency: null, describe, ...fields }
 }
 
 /** The documented test numbers (docs/simulator.md, "Test numbers"); on unless builtin_overrides: false. */
@@ -127,6 +132,7 @@ export function matchOverride (list: readonly Override[], dest: string): Overrid
     if (o.prefix !== null) {
       // First character before startsWith: most numbers fail there (the built-ins all start with 9).
       if (o.prefix.charCodeAt(0) === c0 && d.startsWith(o.prefix)) return o
+      if (o.suffix !== null && d.endsWith(o.suffix)) return o
     } else if (o.pattern!.test(d)) {
       return o
     }
