@@ -6,6 +6,7 @@
 import type { Logger } from '../log.js'
 import type { LmdbStore } from '../store/index.js'
 import type { DeliverSm } from '../smpp/pdu/types.js'
+import type { MessageRecord } from '../store/types.js'
 import type { OutboxItem } from './protocol.js'
 import { reviveDeliverSm } from './revive.js'
 
@@ -26,6 +27,7 @@ export class EngineOutbox {
     private readonly store: LmdbStore,
     private readonly ttlMs: number,
     private readonly emit: (item: OutboxItem) => void,
+    private readonly build: (rec: MessageRecord) => DeliverSm | null,
     private readonly log: Logger
   ) {}
 
@@ -64,15 +66,23 @@ export class EngineOutbox {
       let sent = 0
       for (const s of stored) {
         if (a.out.has(s.key)) continue
-        const r = s.receipt as { pdu: DeliverSm, queuedAt: number }
+        const r = s.receipt as { pdu?: DeliverSm, message?: string, queuedAt: number }
         if (now - r.queuedAt > this.ttlMs) { expired.push(s.key); continue }
         if (sent >= room) { a.more = true; break }
+        let pdu: DeliverSm | null = null
+        if (r.pdu !== undefined) pdu = reviveDeliverSm(r.pdu)
+        else if (r.message !== undefined) {
+          // A final message's receipt, built from its record now (see MessageStore.finish).
+          const rec = await this.store.get(account, r.message)
+          pdu = rec === null ? null : this.build(rec)
+        }
+        if (pdu === null) { expired.push(s.key); continue }
         a.out.add(s.key)
         sent++
-        this.emit({ account, key: s.key, pdu: reviveDeliverSm(r.pdu) })
+        this.emit({ account, key: s.key, pdu })
       }
       if (expired.length > 0) {
-        this.log.warn({ account, count: expired.length }, 'customer receipts expired before a receiver bound')
+        this.log.info({ account, count: expired.length }, 'outbox entries dropped (expired before a receiver bound, or not wanted)')
         await this.store.ackReceipts(account, expired)
       }
     }).catch((err: unknown) => this.log.error({ err, account }, 'outbox drain failed')).finally(() => { a.draining = false })

@@ -114,7 +114,7 @@ export class Engine implements EngineApi {
       })
     })
     await this.correlator.start()
-    this.outbox = new EngineOutbox(this.store, cfg.router.receiptTtlMs, (item) => this.onOutbox?.(item), this.log)
+    this.outbox = new EngineOutbox(this.store, cfg.router.receiptTtlMs, (item) => this.onOutbox?.(item), customerReceipt, this.log)
     this.dispatcher = new Dispatcher(this.pools, cfg.routes, cfg.router.retry, this.store, {
       messageDone: (ref) => { this.messageDone(ref) },
       partSubmitted: (carrier, id) => this.correlator?.submitted(carrier, id),
@@ -247,15 +247,17 @@ export class Engine implements EngineApi {
     })
   }
 
-  /** A message just became final: its customer receipt goes to the outbox if asked for. */
+  /**
+   * A message just became final. The store wrote its outbox entry (keyed by the message id) in
+   * the same transaction; hand the receipt out now, or drop the entry when the customer asked
+   * only for failures and it was delivered.
+   */
   private async messageFinal (rec: MessageRecord): Promise<void> {
-    const agg = aggregateState(rec)
-    if (agg.final) this.metrics.toReceipt.observe((Date.now() - rec.receivedAt) / 1000)
-    if (!agg.final || agg.state === null || !wantsReceipt(rec.registeredDelivery, agg.state)) return
-    if (rec.origin.kind !== 'smpp') return // HTTP customers get webhooks (issue 7), not binds
-    const pdu = buildCustomerReceipt(rec, Date.now())
-    const key = await this.store.enqueueReceipt(rec.account, { pdu, queuedAt: Date.now() })
-    const item: OutboxItem = { account: rec.account, key, pdu }
+    this.metrics.toReceipt.observe((Date.now() - rec.receivedAt) / 1000)
+    if (rec.origin.kind !== 'smpp' || (rec.registeredDelivery & 3) === 0) return
+    const pdu = customerReceipt(rec)
+    if (pdu === null) { await this.store.ackReceipts(rec.account, [rec.id]); return }
+    const item: OutboxItem = { account: rec.account, key: rec.id, pdu }
     if (ownerOf(rec.account, this.of) === this.index) this.outbox!.adopt(item)
     else this.onAdopt?.(item)
   }
@@ -346,4 +348,11 @@ function idFormsOf (config: InstradaConfig): Map<string, MessageIdForms> {
   const m = new Map<string, MessageIdForms>()
   for (const c of config.carriers) if (c.messageIds !== null) m.set(c.name, c.messageIds)
   return m
+}
+
+/** The customer's receipt for a final message, or null when registered_delivery doesn't ask for it. */
+function customerReceipt (rec: MessageRecord): DeliverSm | null {
+  const agg = aggregateState(rec)
+  if (!agg.final || agg.state === null || !wantsReceipt(rec.registeredDelivery, agg.state)) return null
+  return buildCustomerReceipt(rec, rec.finishedAt ?? Date.now())
 }

@@ -178,6 +178,11 @@ export function applyFinish (ctx: ApplyContext, account: string, id: string, par
   if (done) {
     st.fin = at
     dbs.finished.put([at, account, id], null)
+    // The customer's receipt is owed from this transaction on: its outbox entry commits with
+    // the outcome, so a crash can't keep the one and lose the other. The router builds the
+    // deliver_sm from the message record when it sends it.
+    const msg = dbs.messages.get(key)
+    if (msg !== undefined && msg.origin.kind === 'smpp' && (msg.rd & 3) !== 0) dbs.receipts.put([account, id], { message: id, queuedAt: at })
   }
   dbs.status.put(key, st)
   return done ? MESSAGE_DONE : PART_DONE

@@ -158,7 +158,9 @@ export interface MessageStore {
   /** A temporary failure: back to queued, due again at `dueAt`. */
   retry: (ref: PartRef, dueAt: number, error: string | null) => Promise<void>
   /**
-   * A final outcome. Parts never accepted by a carrier get their hold released. Says, decided
+   * A final outcome. Parts never accepted by a carrier get their hold released. When this
+   * completes a message that came over SMPP and asked for a receipt, an outbox entry
+   * `{ message: id, queuedAt }` keyed by the message id is written in the same transaction. Says, decided
    * inside the write transaction, whether this call changed the part and whether it was the
    * one that completed the whole message (exactly one caller sees that, across threads).
    */
