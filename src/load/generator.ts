@@ -181,7 +181,8 @@ export class LoadGenerator implements SessionHandler {
       for (const r of batch) if (r.status === 'fulfilled') this.sessions.push(r.value)
       const failed = batch.find((r) => r.status === 'rejected')
       if (failed !== undefined) {
-        await this.close()
+        // Not close(): it waits for this very promise.
+        for (const s of this.sessions) s.destroy('another bind failed')
         throw (failed as PromiseRejectedResult).reason
       }
     }
@@ -289,7 +290,8 @@ export class LoadGenerator implements SessionHandler {
     const rSeconds = Math.max(this.lastReceiptAt - this.measureFrom, 1) / 1000
     let unsent = 0
     if (this.schedule !== null) {
-      const dueAtEnd = Math.min(this.schedule.dueBy(Math.min(this.sendUntil, performance.now())), this.limit)
+      // Due strictly before the end of sending (mayStillSend stops at sendUntil itself).
+      const dueAtEnd = Math.min(this.schedule.dueBy(Math.min(this.sendUntil - 1e-6, performance.now())), this.limit)
       unsent = Math.max(0, dueAtEnd - this.next)
     }
     return {

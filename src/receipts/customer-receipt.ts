@@ -4,7 +4,7 @@
 // exactly as submit_sm_resp gave it (Kannel matches ids as exact strings).
 
 import { CommandId, type DeliverSm } from '../smpp/pdu/index.js'
-import { formatReceipt, formatReceiptDate } from '../smpp/receipt.js'
+import { formatReceipt, formatReceiptDate, receiptDeliverSm } from '../smpp/receipt.js'
 import type { FinalState, MessageRecord } from '../store/index.js'
 import { aggregateState, decidingPart, deliveredParts, wantsReceipt } from './aggregate.js'
 import { messageStateOf, partOutcome, type Stat } from './states.js'
@@ -49,33 +49,9 @@ export function buildCustomerReceipt (message: MessageRecord, now: number): Deli
   const { text, stat, networkErrorCode } = customerReceiptText(message, now)
   const dest = address(message.destination)
   const src = address(message.sender)
-  return {
-    commandId: CommandId.DeliverSm,
-    commandStatus: 0,
-    sequenceNumber: 0,
-    serviceType: '',
-    sourceAddrTon: dest.ton,
-    sourceAddrNpi: dest.npi,
-    sourceAddr: dest.addr,
-    destAddrTon: src.ton,
-    destAddrNpi: src.npi,
-    destinationAddr: src.addr,
-    esmClass: stat === 'ENROUTE' ? ESM_INTERMEDIATE : ESM_RECEIPT,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
-    shortMessage: text.length > 0 ? Buffer.from(text, 'latin1') : EMPTY,
-    tlvs: {
-      receiptedMessageId: message.id,
-      networkErrorCode,
-      messageState: messageStateOf(stat)
-    }
-  }
+  return receiptDeliverSm(dest.ton, dest.npi, dest.addr, src.ton, src.npi, src.addr, stat === 'ENROUTE',
+    text.length > 0 ? Buffer.from(text, 'latin1') : EMPTY,
+    { receiptedMessageId: message.id, networkErrorCode, messageState: messageStateOf(stat) })
 }
 
 /** The receipt to queue for a message that just became final, or null when the customer did not ask for it. */

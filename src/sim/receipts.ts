@@ -3,7 +3,7 @@
 // UTC) and the receipted_message_id, message_state and network_error_code TLVs. Dates are formatted
 // once per minute, not per receipt.
 
-import { CommandId, type DeliverSm, type Tlvs } from '../smpp/index.js'
+import { CommandId, receiptDeliverSm, type DeliverSm, type Tlvs } from '../smpp/index.js'
 import { MESSAGE_STATE, STATS, S_DELIVRD, S_ENROUTE } from './outcomes.js'
 import type { IdFormat } from './profile.js'
 import type { SimMessage } from './messages.js'
@@ -72,29 +72,7 @@ export function buildReceipt (m: SimMessage, stat: number, now: number, idFormat
   sm.write(text, 0, 'latin1')
   const nec = networkErrorCode(err)
   const tlvs: Tlvs = { receiptedMessageId: id, networkErrorCode: nec, messageState: MESSAGE_STATE[stat] }
-  return {
-    commandId: CommandId.DeliverSm,
-    commandStatus: 0,
-    sequenceNumber: 0,
-    serviceType: '',
-    sourceAddrTon: m.destTon,
-    sourceAddrNpi: m.destNpi,
-    sourceAddr: m.dest,
-    destAddrTon: m.sourceTon,
-    destAddrNpi: m.sourceNpi,
-    destinationAddr: m.source,
-    esmClass: stat === S_ENROUTE ? ESM_INTERMEDIATE : ESM_RECEIPT,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
-    shortMessage: sm,
-    tlvs
-  }
+  return receiptDeliverSm(m.destTon, m.destNpi, m.dest, m.sourceTon, m.sourceNpi, m.source, stat === S_ENROUTE, sm, tlvs)
 }
 
 const EMPTY = Buffer.alloc(0)

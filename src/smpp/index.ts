@@ -36,5 +36,5 @@ export type {
 // time fields and delivery receipts
 export { parseSmppTime, isValidSmppTime, formatAbsoluteTime, formatRelativeTime, relativeTimeFromSeconds } from './time.js'
 export type { SmppTime, RelativeTime } from './time.js'
-export { formatReceipt, formatReceiptDate, parseReceipt, parseReceiptDate, statToMessageState, messageStateToStat } from './receipt.js'
+export { formatReceipt, formatReceiptDate, parseReceipt, parseReceiptDate, statToMessageState, messageStateToStat, receiptDeliverSm } from './receipt.js'
 export type { ReceiptStat, ReceiptFields, ParsedReceipt } from './receipt.js'

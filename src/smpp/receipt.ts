@@ -3,6 +3,8 @@
 // formatReceipt writes it; parseReceipt reads what real carriers send (case-insensitive keys,
 // missing fields, `submit_date` spellings, ids in hex or decimal left as strings).
 
+import { CommandId, type DeliverSm, type Tlvs } from './pdu/types.js'
+
 export type ReceiptStat = 'DELIVRD' | 'EXPIRED' | 'DELETED' | 'UNDELIV' | 'ACCEPTD' | 'UNKNOWN' | 'REJECTD' | 'ENROUTE'
 
 export interface ReceiptFields {
@@ -111,4 +113,39 @@ const STATE_TO_STAT = ['', 'ENROUTE', 'DELIVRD', 'EXPIRED', 'DELETED', 'UNDELIV'
 /** Receipt stat for a message_state value ('UNKNOWN' for anything unrecognised). */
 export function messageStateToStat (state: number): ReceiptStat {
   return (STATE_TO_STAT[state] || 'UNKNOWN') as ReceiptStat
+}
+
+/**
+ * A delivery receipt as a deliver_sm: from the handset (the original destination) back to the
+ * original sender, esm_class 0x04 (0x20 for an intermediate notice), the text as given and the
+ * receipt TLVs. The router's customer receipts and the simulator's carrier receipts both use it.
+ */
+export function receiptDeliverSm (
+  handsetTon: number, handsetNpi: number, handset: string,
+  senderTon: number, senderNpi: number, sender: string,
+  intermediate: boolean, text: Buffer, tlvs: Tlvs
+): DeliverSm {
+  return {
+    commandId: CommandId.DeliverSm,
+    commandStatus: 0,
+    sequenceNumber: 0,
+    serviceType: '',
+    sourceAddrTon: handsetTon,
+    sourceAddrNpi: handsetNpi,
+    sourceAddr: handset,
+    destAddrTon: senderTon,
+    destAddrNpi: senderNpi,
+    destinationAddr: sender,
+    esmClass: intermediate ? 0x20 : 0x04,
+    protocolId: 0,
+    priorityFlag: 0,
+    scheduleDeliveryTime: '',
+    validityPeriod: '',
+    registeredDelivery: 0,
+    replaceIfPresentFlag: 0,
+    dataCoding: 0,
+    smDefaultMsgId: 0,
+    shortMessage: text,
+    tlvs
+  }
 }

@@ -157,8 +157,11 @@ t.test('from the store: carrier receipts and router-finished messages', async t 
 
   // The receipt outbox keeps the PDU as built (Buffers included).
   const key = await store.enqueueReceipt('acme', pdu as unknown as Record<string, unknown>)
-  const [stored] = await store.peekReceipts('acme', 10)
-  t.equal(stored.key, key)
-  t.same(encodePdu(stored.receipt as unknown as DeliverSm), encodePdu(pdu), 'the stored receipt encodes to the same bytes')
-  t.same(await store.peekReceipts('globex', 10), [], 'another account sees nothing')
+  const stored = (await store.peekReceipts('acme', 10)).find((e) => e.key === key)
+  t.ok(stored !== undefined, 'the enqueued receipt is in the outbox')
+  t.same(encodePdu(stored!.receipt as unknown as DeliverSm), encodePdu(pdu), 'the stored receipt encodes to the same bytes')
+  // Finishing a message that asked for a receipt wrote its outbox marker in the same transaction.
+  const globex = await store.peekReceipts('globex', 10)
+  t.same(globex.map((e) => [e.key, (e.receipt as { message?: string }).message]), [[refused, refused]], 'globex sees only its own message\'s marker')
+  t.notOk((await store.peekReceipts('acme', 10)).some((e) => e.key === refused), 'acme never sees globex\'s')
 })
