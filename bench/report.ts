@@ -155,13 +155,13 @@ export function markdown (r: E2eReport, svgName: string): string {
   L.push(`# Instrada end-to-end benchmark, ${r.date}${r.quick ? ' (quick mode)' : ''}`, '')
   L.push(`Machine: ${r.machine.summary} (load average after: ${r.loadAfter}). Router, simulator, baseline and load generator share these cores.`, '')
   L.push(`Path: customer binds (Instrada's load generator) → router (\`instrada start\`, durability \`${r.durability}\`, LMDB in a temp dir, simulator ${r.simPlacement === 'inproc' ? 'inside the router process' : 'as its own process'}) → simulated carrier (receipt after a fixed ${r.simLatencyMs} ms) → receipt back. Baseline: a node-smpp SMSC that answers and receipts every submit at once (no routing, no storage), same load, same run. ${r.seconds} s measured per run after ${r.warmupSeconds} s warm-up; every message asks for a receipt. Latencies from the intended send time (open loop) in ms; CPU in cores of the server process.`, '')
-  L.push('| scenario | offered msg/s | router msg/s | baseline msg/s | ratio | router resp p50 / p99 | baseline resp p50 / p99 | router receipt p50 / p99 | refused (router) | router CPU | router RSS max MB |')
-  L.push('|---|---|---|---|---|---|---|---|---|---|---|')
+  L.push('| scenario | offered msg/s | router msg/s | baseline msg/s | ratio | router resp p50 / p99 | baseline resp p50 / p99 | router receipt p50 / p99 | refused (router) | receipts missing / unmatched | router CPU | router RSS max MB |')
+  L.push('|---|---|---|---|---|---|---|---|---|---|---|---|')
   for (const s of r.scenarios) {
     const a = s.router.load
     const b = s.baseline?.load
     const refused = Object.entries(a.errors).map(([k, v]) => `${k.split(' ')[0]} × ${fmt(v)}`).join(', ')
-    L.push(`| ${s.name} | ${s.rate === 0 ? 'closed loop' : fmt(s.rate)} | ${fmt(a.acceptedPerS)} | ${b === undefined ? '-' : fmt(b.acceptedPerS)} | ${s.ratio.toFixed(2)}× | ${ms(a.submitResp.p50)} / ${ms(a.submitResp.p99)} | ${b === undefined ? '-' : `${ms(b.submitResp.p50)} / ${ms(b.submitResp.p99)}`} | ${ms(a.receipt.p50)} / ${ms(a.receipt.p99)} | ${refused === '' ? '0' : refused} | ${s.router.serverCpu.toFixed(2)} | ${fmt(s.router.rssMaxMb)}${s.router.crashed ? ' CRASHED' : ''} |`)
+    L.push(`| ${s.name} | ${s.rate === 0 ? 'closed loop' : fmt(s.rate)} | ${fmt(a.acceptedPerS)} | ${b === undefined ? '-' : fmt(b.acceptedPerS)} | ${s.ratio.toFixed(2)}× | ${ms(a.submitResp.p50)} / ${ms(a.submitResp.p99)} | ${b === undefined ? '-' : `${ms(b.submitResp.p50)} / ${ms(b.submitResp.p99)}`} | ${ms(a.receipt.p50)} / ${ms(a.receipt.p99)} | ${refused === '' ? '0' : refused} | ${fmt(a.receipts.missing)} / ${fmt(a.receipts.unmatched)} | ${s.router.serverCpu.toFixed(2)} | ${fmt(s.router.rssMaxMb)}${s.router.crashed ? ' CRASHED' : ''} |`)
   }
   L.push('', '## Targets (issue 8)', '', '| target | measured | |', '|---|---|---|')
   for (const t of r.targets) L.push(`| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**missed**'} |`)

@@ -18,6 +18,7 @@ export function formatResult (r: LoadResult): string {
   lines.push('')
   lines.push(`receipts: expected ${fmt(c.expected)}, matched ${fmt(c.matched)}, missing ${fmt(c.missing)}, unmatched ${fmt(c.unmatched)}, before their response ${fmt(c.early)}` +
     (Object.keys(c.byStat).length > 0 ? `; ${Object.entries(c.byStat).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}` : ''))
+  if (c.unmatchedIds.length > 0) lines.push(`unmatched receipt ids (first ${c.unmatchedIds.length}): ${c.unmatchedIds.join(' ')}`)
   if (r.mode === 'open') lines.push(`schedule: most messages behind schedule ${fmt(r.maxBacklog)}, due but never sent ${fmt(r.unsent)}`)
   const errs = Object.entries(r.errors)
   lines.push(errs.length === 0 ? 'errors: none' : `errors: ${errs.map(([k, v]) => `${k} × ${fmt(v)}`).join(', ')}`)

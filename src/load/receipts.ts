@@ -22,6 +22,8 @@ export interface ReceiptCounts {
   early: number
   /** Expected, not yet matched. */
   missing: number
+  /** Up to 10 ids of unmatched receipts (duplicates or ids never sent), to chase a bug with. */
+  unmatchedIds: string[]
   byStat: Record<string, number>
 }
 
@@ -35,7 +37,8 @@ export class ReceiptTracker {
   private other = 0
   private early = 0
   private readonly byStat: Record<string, number> = Object.create(null)
-  /** Latencies of submits intended before this time are not recorded (warm-up). */
+  private readonly unmatchedIds: string[] = []
+    /** Latencies of submits intended before this time are not recorded (warm-up). */
   recordFrom = 0
 
   /** An accepted submit asked for a receipt: `t0` is its intended send time (performance.now()). */
@@ -64,7 +67,7 @@ export class ReceiptTracker {
     this.byStat[stat] = (this.byStat[stat] ?? 0) + 1
     const id = d.tlvs?.receiptedMessageId ?? ID_IN_TEXT.exec(text)?.[1]
     if (id === undefined) {
-      this.unmatched++
+      this.noteUnmatched('(no id)')
       return true
     }
     const t0 = this.waiting.get(id)
@@ -75,7 +78,7 @@ export class ReceiptTracker {
       // Before its response, or an id we never sent: settled by expect() or counted at the end.
       this.arrived.set(id, now)
     } else {
-      this.unmatched++
+      this.noteUnmatched(id)
     }
     return true
   }
@@ -85,11 +88,17 @@ export class ReceiptTracker {
       expected: this.expected,
       matched: this.matched,
       unmatched: this.unmatched + this.arrived.size,
+      unmatchedIds: this.unmatchedIds.concat([...this.arrived.keys()].slice(0, 10 - this.unmatchedIds.length)),
       other: this.other,
       early: this.early,
       missing: this.waiting.size,
       byStat: { ...this.byStat }
     }
+  }
+
+  private noteUnmatched (id: string): void {
+    this.unmatched++
+    if (this.unmatchedIds.length < 10) this.unmatchedIds.push(id)
   }
 
   private match (ms: number, t0: number): void {

@@ -57,6 +57,7 @@ t.test('unknown ids, duplicates, MO and the warm-up', async (t) => {
   const c = r.counts()
   t.equal(c.matched, 2)
   t.equal(c.unmatched, 2)
+  t.same(c.unmatchedIds.sort(), ['m', 'zz'], 'the duplicate and the unknown id are named')
   t.equal(c.other, 1)
   t.equal(c.missing, 1)
   t.equal(r.latency.count, 1, 'only the measured one is timed')
