@@ -12,6 +12,7 @@ import { parseStoreConfig, type StoreConfig } from '../store/index.js'
 import { parseCarriers, type CarrierConfig } from '../carriers/index.js'
 import { parseRoutes, type RoutingTable } from '../routing/index.js'
 import { parseSimulatorConfig, type SimulatorConfig } from '../sim/index.js'
+import { parseApiKeys, parseHttpConfig, HTTP_ACCOUNT_KEYS, type HttpConfig } from '../http/config.js'
 import { parseAccountLimits, parseRouterConfig, ROUTER_ACCOUNT_KEYS, ROUTER_DEFAULTS, type AccountLimits, type RouterConfig } from '../router/config.js'
 
 export interface AccountConfig {
@@ -20,6 +21,8 @@ export interface AccountConfig {
   rules: AccountRules
   ledger: AccountSetup
   limits: AccountLimits
+  /** Hashes of the account's HTTP API keys. */
+  apiKeys: string[]
 }
 
 export interface InstradaConfig {
@@ -39,10 +42,12 @@ export interface InstradaConfig {
   router: RouterConfig
   /** GET /metrics listener; null = none. */
   metrics: { host: string, port: number } | null
+  /** The HTTP API listener; null = none. */
+  http: HttpConfig | null
 }
 
-const TOP_KEYS = ['log', 'smpp', 'accounts', 'rules', 'pricing', 'store', 'carriers', 'routes', 'simulator', 'router', 'metrics'] as const
-const ACCOUNT_KEYS: readonly string[] = [...SMPP_ACCOUNT_KEYS, ...RULES_ACCOUNT_KEYS, ...LEDGER_ACCOUNT_KEYS, ...ROUTER_ACCOUNT_KEYS]
+const TOP_KEYS = ['log', 'smpp', 'accounts', 'rules', 'pricing', 'store', 'carriers', 'routes', 'simulator', 'router', 'metrics', 'http'] as const
+const ACCOUNT_KEYS: readonly string[] = [...SMPP_ACCOUNT_KEYS, ...RULES_ACCOUNT_KEYS, ...LEDGER_ACCOUNT_KEYS, ...ROUTER_ACCOUNT_KEYS, ...HTTP_ACCOUNT_KEYS]
 
 export function loadConfig (file: string): InstradaConfig {
   return parseConfigText(ConfigNode.readText(file), file)
@@ -73,7 +78,8 @@ function parseConfig (root: ConfigNode, file: string, text: string): InstradaCon
     routes,
     simulator: sim.exists ? parseSimulatorConfig(sim) : null,
     router: root.child('router').exists ? parseRouterConfig(root.child('router')) : ROUTER_DEFAULTS,
-    metrics: parseMetrics(root.child('metrics'))
+    metrics: parseMetrics(root.child('metrics')),
+    http: parseHttpConfig(root.child('http'))
   }
 }
 
@@ -89,7 +95,8 @@ function parseAccounts (root: ConfigNode, rules: RulesConfig): AccountConfig[] {
       smpp,
       rules: parseAccountRules(node, rules),
       ledger: parseAccountSetup(node),
-      limits: parseAccountLimits(node)
+      limits: parseAccountLimits(node),
+      apiKeys: parseApiKeys(node)
     }
   })
 }

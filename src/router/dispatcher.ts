@@ -98,6 +98,19 @@ export class Dispatcher {
     pool.on('down', () => this.evacuate(q))
   }
 
+  /**
+   * Takes a carrier out (removed or reconfigured by a reload): its queued parts move to the
+   * next carrier of their plans; parts already written to it still get their outcome from the
+   * pool, which the caller closes gracefully.
+   */
+  removePool (name: string): void {
+    const q = this.carriers.get(name)
+    if (q === undefined) return
+    this.carriers.delete(name)
+    q.pool.removeAllListeners('drain').removeAllListeners('up').removeAllListeners('down')
+    this.evacuate(q)
+  }
+
   reload (routes: RoutingTable, policy: RetryPolicy): void {
     this.routes = routes
     this.policy = policy
@@ -138,14 +151,15 @@ export class Dispatcher {
     if (this.parked.length === 0) return
     const parked = this.parked
     this.parked = []
-    for (const p of parked) { p.planIndex = 0; this.assign(p) }
+    for (const p of parked) { p.planIndex = 0; p.msg.plan = null; this.assign(p) }
   }
 
   /** A carrier went down: its queued parts move to the next carrier of their plans. */
   private evacuate (q: CarrierQueue): void {
     const moved: OutPart[] = []
     while (q.queue.length > 0) moved.push(q.queue.shift()!)
-    for (const p of moved) { p.planIndex = 0; this.assign(p) }
+    // Planned again: a reload may have changed the routes since the message was planned.
+    for (const p of moved) { p.planIndex = 0; p.msg.plan = null; this.assign(p) }
   }
 
   private pump (q: CarrierQueue): void {

@@ -6,7 +6,7 @@
 import type { InstradaConfig } from '../config/instrada.js'
 import { silentLogger, type Logger } from '../log.js'
 import { counter, gauge, histogram, Registry } from '../metrics.js'
-import { CarrierPool, type DeliverAck, type MessageIdForms } from '../carriers/index.js'
+import { CarrierPool, type CarrierConfig, type DeliverAck, type MessageIdForms } from '../carriers/index.js'
 import { DlrCorrelator, parseCarrierReceipt, aggregateState, wantsReceipt, buildCustomerReceipt, type CarrierReceipt, type CorrelationResult } from '../receipts/index.js'
 import { CommandStatus } from '../smpp/pdu/status.js'
 import { formatAbsoluteTime } from '../smpp/time.js'
@@ -93,11 +93,7 @@ export class Engine implements EngineApi {
     await this.store.start()
     this.ids = this.store.idGenerator()
     for (const a of cfg.accounts) await this.store.ledger.ensureAccount(a.id, a.ledger)
-    for (const c of cfg.carriers) {
-      const pool = new CarrierPool(c, { logger: this.log, registry: this.registry, share: { index: this.index, of: this.of } })
-      pool.on('deliver', (pdu: DeliverSm | DataSm, ack: DeliverAck) => this.carrierDeliver(c.name, pdu, ack))
-      this.pools.set(c.name, pool)
-    }
+    for (const c of cfg.carriers) this.createPool(c)
     this.correlator = new DlrCorrelator(this.store, {
       holdMs: cfg.router.receiptHoldMs,
       idTypes: (carrier) => this.idForms.get(carrier) ?? null,
@@ -139,13 +135,42 @@ export class Engine implements EngineApi {
     await this.store.close()
   }
 
-  /** Applies a reloaded config: routes, retry policy and accounts (pools are kept). */
+  /**
+   * Applies a reloaded config: accounts, routes, retry policy and carriers. A carrier added gets
+   * a pool; one removed or changed is taken out of the dispatcher first (its queued parts fail
+   * over along their plans) and its old pool closes gracefully; unchanged carriers keep their binds.
+   */
   async reload (config: InstradaConfig): Promise<void> {
+    const before = new Map(this.config.carriers.map((c) => [c.name, JSON.stringify(c)]))
+    // Routes first: parts moved off a removed carrier are planned again with the new table.
+    this.dispatcher?.reload(config.routes, config.router.retry)
+    const closing: Array<Promise<void>> = []
+    const starting: Array<Promise<void>> = []
+    for (const [name, pool] of this.pools) {
+      const next = config.carriers.find((c) => c.name === name)
+      if (next !== undefined && JSON.stringify(next) === before.get(name)) continue
+      this.dispatcher?.removePool(name)
+      this.pools.delete(name)
+      closing.push(pool.close())
+    }
+    for (const c of config.carriers) {
+      if (this.pools.has(c.name)) continue
+      const pool = this.createPool(c)
+      this.dispatcher?.addPool(c.name, pool)
+      starting.push(pool.start())
+    }
     this.config = config
     this.limits = new Map(config.accounts.map((a) => [a.id, a.limits]))
     this.idForms = idFormsOf(config)
-    this.dispatcher?.reload(config.routes, config.router.retry)
     for (const a of config.accounts) await this.store.ledger.ensureAccount(a.id, a.ledger)
+    await Promise.all([...starting, ...closing])
+  }
+
+  private createPool (c: CarrierConfig): CarrierPool {
+    const pool = new CarrierPool(c, { logger: this.log, registry: this.registry, share: { index: this.index, of: this.of } })
+    pool.on('deliver', (pdu: DeliverSm | DataSm, ack: DeliverAck) => this.carrierDeliver(c.name, pdu, ack))
+    this.pools.set(c.name, pool)
+    return pool
   }
 
   // ---- customer side ----
@@ -193,7 +218,11 @@ export class Engine implements EngineApi {
       this.live.set(id, msg)
       this.dispatcher!.enqueue(msg)
     }
-    return { status: CommandStatus.ESME_ROK, id }
+    return { status: CommandStatus.ESME_ROK, id, cost: res.cost }
+  }
+
+  async get (job: LookupJob): Promise<MessageRecord | null> {
+    return await this.store.get(job.account, job.messageId)
   }
 
   async query (job: LookupJob): Promise<QueryReply> {

@@ -13,11 +13,13 @@ import { Engine } from './engine.js'
 import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryReply } from './protocol.js'
 import { reviveDeliverSm } from './revive.js'
 import { ownerOf } from './shares.js'
+import type { MessageRecord } from '../store/types.js'
 
 export type Inbound =
   | { t: 'accept', rid: number, job: AcceptJob }
   | { t: 'query', rid: number, job: LookupJob }
   | { t: 'cancel', rid: number, job: LookupJob }
+  | { t: 'get', rid: number, job: LookupJob }
   | { t: 'delivered', account: string, keys: string[] }
   | { t: 'undelivered', account: string, keys: string[] }
   | { t: 'drain', account: string }
@@ -158,6 +160,11 @@ export class EngineSet implements EngineApi {
   cancel (job: LookupJob): Promise<number> {
     if (this.inline !== null) return this.inline.cancel(job)
     return this.byId(job.messageId).call((rid) => ({ t: 'cancel', rid, job }))
+  }
+
+  get (job: LookupJob): Promise<MessageRecord | null> {
+    if (this.inline !== null) return this.inline.get(job)
+    return this.byId(job.messageId).call((rid) => ({ t: 'get', rid, job }))
   }
 
   delivered (account: string, keys: string[]): void {

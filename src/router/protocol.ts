@@ -2,7 +2,7 @@
 // worker thread). Plain data only: everything here survives structured clone.
 
 import type { DeliverSm } from '../smpp/pdu/types.js'
-import type { Origin } from '../store/types.js'
+import type { MessageRecord, Origin } from '../store/types.js'
 import type { SenderKind, SmsType } from '../routing/index.js'
 
 /** One message, checked by the rules and ready to be stored and routed. */
@@ -40,6 +40,8 @@ export interface AcceptJob {
 export interface AcceptReply {
   status: number
   id: string | null
+  /** Milli-credits reserved for the whole message (accepted only). */
+  cost?: number
 }
 
 export interface LookupJob {
@@ -67,6 +69,8 @@ export interface EngineApi {
   accept: (job: AcceptJob) => Promise<AcceptReply>
   query: (job: LookupJob) => Promise<QueryReply>
   cancel: (job: LookupJob) => Promise<number>
+  /** The stored message, or null when unknown or another account's. */
+  get: (job: LookupJob) => Promise<MessageRecord | null>
   /** The customer acknowledged these outbox items. */
   delivered: (account: string, keys: string[]) => void
   /** These outbox items could not be handed over (no usable bind, refused): keep them for later. */

@@ -143,3 +143,31 @@ t.test('config reload applies a good file and refuses a bad one, naming the line
   const b = await c.submit({ short_message: 'b' })
   t.same([a.status, b.status], [0, CommandStatus.ESME_RTHROTTLED], 'the new tps limit applies without a restart')
 })
+
+t.test('a reload can take a carrier out and route its traffic elsewhere, without a restart', async (t) => {
+  const setup = await testConfig()
+  t.teardown(setup.cleanup)
+  const file = join(setup.dir, 'router.yaml')
+  writeFileSync(file, setup.text)
+  const router = Router.fromFile(file)
+  t.teardown(() => router.close())
+  await router.start()
+  const c = await Customer.bind(router.port)
+  t.teardown(() => c.close())
+  const it = router.simulator!.carrier('sim-it')
+  const world = router.simulator!.carrier('sim-world')
+  const before = await c.submit({ short_message: 'via sim-it' })
+  t.ok(await c.waitFor(() => c.receiptsFor(before.id).length > 0))
+  const itSubmits = it.counters.submits
+  // Remove sim-it from carriers and routes: Italian numbers now go to sim-world.
+  const text = setup.text
+    .replace(/  - name: sim-it\n    port: \d+\n(    .*\n)*?(?=  - name: sim-world)/, '')
+    .replace("  - { name: italy, match: { prefix: ['39'] }, carrier: sim-it }\n", '')
+  writeFileSync(file, text)
+  await router.reload()
+  const worldSubmits = world.counters.submits
+  const after = await c.submit({ short_message: 'via sim-world now' })
+  t.ok(await c.waitFor(() => c.receiptsFor(after.id).length > 0), 'delivered after the reload')
+  t.equal(it.counters.submits, itSubmits, 'the removed carrier got nothing more')
+  t.equal(world.counters.submits, worldSubmits + 1, 'the remaining carrier took it')
+})

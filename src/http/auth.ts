@@ -1,0 +1,65 @@
+// Bearer API keys. Each account lists hashes of its keys (several, so a key can be rotated and
+// revoked by removing its hash and reloading); the admin key is separate. A `sha256$` hash is
+// found with one digest and a map lookup. `scrypt$` hashes are tried one by one through the
+// SMPP PasswordVerifier (its cache makes a repeated good key cheap; a wrong key pays scrypt per
+// scrypt-hashed key, so sha256 is the form to use for keys that are long random strings).
+// Keys are never logged: only the account they resolve to.
+
+import { createHash } from 'node:crypto'
+import type { AccountConfig } from '../config/instrada.js'
+import { PasswordVerifier } from '../smpp/auth.js'
+import { ApiError } from './errors.js'
+
+export type Principal = { kind: 'account', account: string } | { kind: 'admin' }
+
+/** The `sha256$<hex>` form of a key, for the config's `api_keys` and `admin_key_hash`. */
+export function hashApiKey (key: string): string {
+  return `sha256$${createHash('sha256').update(key).digest('hex')}`
+}
+
+const ADMIN: Principal = { kind: 'admin' }
+
+export class ApiKeyAuth {
+  private bySha = new Map<string, Principal>()
+  private scrypted: Array<[string, Principal]> = []
+  private readonly verifier = new PasswordVerifier(1000)
+
+  constructor (accounts: readonly AccountConfig[], adminKeyHash: string | null) {
+    this.reload(accounts, adminKeyHash)
+  }
+
+  /** A reload: removed hashes stop working at once. */
+  reload (accounts: readonly AccountConfig[], adminKeyHash: string | null): void {
+    const bySha = new Map<string, Principal>()
+    const scrypted: Array<[string, Principal]> = []
+    const add = (hash: string, p: Principal): void => {
+      if (hash.startsWith('sha256$')) bySha.set(hash, p)
+      else scrypted.push([hash, p])
+    }
+    if (adminKeyHash !== null) add(adminKeyHash, ADMIN)
+    for (const a of accounts) {
+      const p: Principal = { kind: 'account', account: a.id }
+      for (const h of a.apiKeys) add(h, p)
+    }
+    this.bySha = bySha
+    this.scrypted = scrypted
+  }
+
+  /** Who the Authorization header speaks for, or a 401. */
+  async identify (header: string | undefined): Promise<Principal | ApiError> {
+    if (header === undefined || header === '') return unauthorized('MISSING_KEY', 'an API key is required: Authorization: Bearer <key>')
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header)
+    if (m === null) return unauthorized('MALFORMED_AUTHORIZATION', "the Authorization header must be 'Bearer <key>'")
+    const key = m[1]
+    const p = this.bySha.get(hashApiKey(key))
+    if (p !== undefined) return p
+    for (const [hash, principal] of this.scrypted) {
+      if (await this.verifier.verify(key, hash)) return principal
+    }
+    return unauthorized('WRONG_KEY', 'the API key is not valid')
+  }
+}
+
+function unauthorized (reason: string, message: string): ApiError {
+  return new ApiError(401, 'unauthorized', 'Authorization', reason, message)
+}
