@@ -178,7 +178,7 @@ export class Dispatcher {
         this.retryLater(p, FailureClass.Temporary, 'store error')
       })
     }
-    this.metrics.queued.set({ carrier: p0name(q) }, q.queue.length)
+    this.metrics.queued.set({ carrier: q.pool.name }, q.queue.length)
   }
 
   private send (q: CarrierQueue, p: OutPart): void {
@@ -261,4 +261,3 @@ export class Dispatcher {
   }
 }
 
-function p0name (q: CarrierQueue): string { return q.pool.name }

@@ -8,14 +8,92 @@ import type { Pricing } from '../ledger/pricing.js'
 import { refusal } from '../ledger/refusal.js'
 import type { Refusal } from '../ledger/types.js'
 import { canonicalCarrierId } from './carrier-id.js'
-import { initialStatus, type Dbs, type HoldRow, type MessageRow, type PartStatus, type StatusRow } from './schema.js'
+import { ByteReader, ByteWriter, FLAG_RECEIPT, newState, readMessage, readState, writeMessage, writeState, type PartStatus, type StateRow } from './codec.js'
+import type { Dbs, Key } from './schema.js'
 import type { AcceptRequest, AcceptResult, FinalState, FinishResult } from './types.js'
 
-export interface ApplyContext {
-  dbs: Dbs
-  book: Book
-  pricing: Pricing
-  now: number
+/** A message's state row as loaded in this batch: where it came from and whether it changed. */
+interface Live {
+  key: Key
+  row: StateRow
+  /** 0: not stored yet, 1: in holds, 2: in status. */
+  from: number
+  dirty: boolean
+}
+
+export class ApplyContext {
+  readonly dbs: Dbs
+  readonly book: Book
+  readonly pricing: Pricing
+  now = 0
+  readonly w = new ByteWriter()
+  readonly r = new ByteReader()
+  /** State rows touched in this batch, written back once in flushStates(). */
+  private readonly live = new Map<string, Live>()
+
+  constructor (dbs: Dbs, book: Book, pricing: Pricing) {
+    this.dbs = dbs
+    this.book = book
+    this.pricing = pricing
+  }
+
+  /** The state row of a message, from this batch's cache, holds, status, or (for a message
+   *  stored without one) built from the message row. */
+  state (account: string, id: string): Live | undefined {
+    const k = account + '\u0000' + id
+    let l = this.live.get(k)
+    if (l !== undefined) return l
+    const key: Key = [account, id]
+    let buf = this.dbs.holds.getBinaryFast(key)
+    let from = 1
+    if (buf === undefined) {
+      buf = this.dbs.status.getBinaryFast(key)
+      from = 2
+    }
+    let row: StateRow
+    if (buf !== undefined) {
+      row = readState(this.r.on(buf))
+    } else {
+      const mbuf = this.dbs.messages.getBinaryFast(key)
+      if (mbuf === undefined) return undefined
+      const m = readMessage(this.r.on(mbuf))
+      row = newState(0, m.pc, m.p.length, m.sch, m.vu, m.rcv, receiptFlag(m.origin.kind, m.rd))
+      from = 0
+    }
+    l = { key, row, from, dirty: false }
+    this.live.set(k, l)
+    return l
+  }
+
+  /** Writes the changed state rows: in holds while a part is open, in status after. */
+  flushStates (): void {
+    const { dbs, w } = this
+    for (const l of this.live.values()) {
+      if (!l.dirty) continue
+      const buf = writeState(w, l.row)
+      if (isOpen(l.row)) {
+        dbs.holds.put(l.key, buf)
+        if (l.from === 2) dbs.status.remove(l.key)
+      } else {
+        dbs.status.put(l.key, buf)
+        if (l.from === 1) dbs.holds.remove(l.key)
+      }
+    }
+    this.live.clear()
+  }
+}
+
+function receiptFlag (origin: string, rd: number): number {
+  return origin === 'smpp' && (rd & 3) !== 0 ? FLAG_RECEIPT : 0
+}
+
+/** A part neither charged nor final keeps the message in the unfinished-work index. */
+function isOpen (row: StateRow): boolean {
+  for (let i = 0; i < row.st.length; i++) {
+    const p = row.st[i]
+    if (p.chg === 0 && !isFinal(p.st)) return true
+  }
+  return false
 }
 
 export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult {
@@ -30,7 +108,7 @@ export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult 
   if (cost > available) return refusal('no_credit', cost, available)
   const key = [m.account, m.id]
   const sch = m.scheduledAt !== null && m.scheduledAt > ctx.now ? Math.floor(m.scheduledAt) : null
-  const msg: MessageRow = {
+  dbs.messages.put(key, writeMessage(ctx.w, {
     origin: m.origin,
     ref: m.reference,
     from: m.sender,
@@ -49,42 +127,14 @@ export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult 
     vu: m.validUntil,
     sch,
     p: m.payloads
-  }
-  dbs.messages.put(key, msg)
+  }))
   if (cost > 0) {
     book.hold(m.account, row, m.id, -1, cost)
   }
-  // The hold row is also the unfinished-work index, so it exists even for a free message.
-  const hold: HoldRow = [cost, partCost, parts, sch, m.validUntil, ctx.now]
-  dbs.holds.put(key, hold)
+  // The state row in holds is also the unfinished-work index, so it exists even for a free message.
+  dbs.holds.put(key, writeState(ctx.w, newState(cost, partCost, parts, sch, m.validUntil, ctx.now, receiptFlag(m.origin.kind, m.registeredDelivery))))
   if (sch !== null) for (let i = 0; i < parts; i++) dbs.due.put([sch, m.account, m.id, i], null)
   return { ok: true, id: m.id, cost, partCost }
-}
-
-/** The status row of a message, building the initial one on its first transition (from the
- *  hold row while the message is unfinished, so the payloads are not decoded). */
-function loadStatus (dbs: Dbs, key: Array<string | number>, hold?: HoldRow): StatusRow | undefined {
-  const st = dbs.status.get(key)
-  if (st !== undefined) return st
-  if (hold !== undefined) return initialStatus(hold[2], hold[5], hold[3])
-  const msg = dbs.messages.get(key)
-  if (msg === undefined) return undefined
-  return initialStatus(msg.p.length, msg.rcv, msg.sch)
-}
-
-function partCostOf (dbs: Dbs, key: Array<string | number>, hold: HoldRow | undefined): number {
-  if (hold !== undefined) return hold[1]
-  return dbs.messages.get(key)?.pc ?? 0
-}
-
-/** Takes `amount` off the message's hold row; removes it when nothing is left unfinished. */
-function reduceHold (ctx: ApplyContext, key: Array<string | number>, hold: HoldRow | undefined, amount: number, st: StatusRow): void {
-  if (hold === undefined) return
-  hold[0] -= amount
-  let open = false
-  for (const p of st.parts) if (p.chg === 0 && !isFinal(p.st)) { open = true; break }
-  if (open) ctx.dbs.holds.put(key, hold)
-  else ctx.dbs.holds.remove(key)
 }
 
 function isFinal (s: string): boolean {
@@ -99,28 +149,25 @@ function dropDue (dbs: Dbs, account: string, id: string, part: number, p: PartSt
 }
 
 export function applyDispatch (ctx: ApplyContext, account: string, id: string, part: number, carrierId: string): void {
-  const key = [account, id]
-  const st = loadStatus(ctx.dbs, key)
-  const p = st?.parts[part]
-  if (st === undefined || p === undefined || p.st !== 'queued') return
+  const l = ctx.state(account, id)
+  const p = l?.row.st[part]
+  if (l === undefined || p === undefined || p.st !== 'queued') return
   p.st = 'submitting'
   p.d = ctx.now
   p.cid = carrierId
   p.n++
   dropDue(ctx.dbs, account, id, part, p)
-  ctx.dbs.status.put(key, st)
+  l.dirty = true
 }
 
 export function applyCommit (ctx: ApplyContext, account: string, id: string, part: number, carrierId: string, cmid: string): void {
   const { dbs, book } = ctx
-  const key = [account, id]
-  const hold = dbs.holds.get(key)
-  const st = loadStatus(dbs, key, hold)
-  const p = st?.parts[part]
-  if (st === undefined || p === undefined || p.chg !== 0 || isFinal(p.st)) return
-  const cost = partCostOf(dbs, key, hold)
+  const l = ctx.state(account, id)
+  const p = l?.row.st[part]
+  if (l === undefined || p === undefined || p.chg !== 0 || isFinal(p.st)) return
   const row = book.account(account)
   if (row === undefined) return
+  const cost = l.row.pc
   if (p.st === 'queued') p.n++
   p.st = 'submitted'
   p.s = ctx.now
@@ -128,63 +175,63 @@ export function applyCommit (ctx: ApplyContext, account: string, id: string, par
   p.cmid = cmid
   p.chg = cost > 0 ? cost : -1
   dropDue(dbs, account, id, part, p)
-  if (cost > 0) book.charge(account, row, id, part, cost)
-  reduceHold(ctx, key, hold, cost, st)
+  if (cost > 0) {
+    book.charge(account, row, id, part, cost)
+    l.row.rem -= cost
+  }
   dbs.carrier.put([carrierId, canonicalCarrierId(cmid)], [account, id, part])
-  dbs.status.put(key, st)
+  l.dirty = true
 }
 
 export function applyRetry (ctx: ApplyContext, account: string, id: string, part: number, dueAt: number, error: string | null): void {
   const { dbs } = ctx
-  const key = [account, id]
-  const st = loadStatus(dbs, key)
-  const p = st?.parts[part]
-  if (st === undefined || p === undefined || p.chg !== 0 || isFinal(p.st)) return
+  const l = ctx.state(account, id)
+  const p = l?.row.st[part]
+  if (l === undefined || p === undefined || p.chg !== 0 || isFinal(p.st)) return
   dropDue(dbs, account, id, part, p)
   p.st = 'queued'
   p.err = error
   p.due = Math.floor(dueAt)
   dbs.due.put([p.due, account, id, part], null)
-  dbs.status.put(key, st)
+  l.dirty = true
 }
 
 /** A final outcome. An uncharged part is charged if the network had it (delivered /
  *  undeliverable), released otherwise (expired / rejected / failed before a carrier took it). */
 export function applyFinish (ctx: ApplyContext, account: string, id: string, part: number, state: FinalState, error: string | null, at: number): FinishResult {
   const { dbs, book } = ctx
-  const key = [account, id]
-  const st = loadStatus(dbs, key)
-  const p = st?.parts[part]
-  if (st === undefined || p === undefined || isFinal(p.st)) return UNCHANGED
+  const l = ctx.state(account, id)
+  const p = l?.row.st[part]
+  if (l === undefined || p === undefined || isFinal(p.st)) return UNCHANGED
   const row = book.account(account)
   if (row === undefined) return UNCHANGED
+  const st = l.row
   dropDue(dbs, account, id, part, p)
   p.st = state
   p.f = at
   p.err = error
   if (p.chg === 0) {
-    const hold = dbs.holds.get(key)
-    const cost = partCostOf(dbs, key, hold)
+    // A row rebuilt from the message alone (from 0) holds nothing to release.
+    const cost = l.from === 0 ? 0 : st.pc
     if (state === 'delivered' || state === 'undeliverable') {
       p.chg = cost > 0 ? cost : -1
       if (cost > 0) book.charge(account, row, id, part, cost)
     } else if (cost > 0) {
       book.release(account, row, id, part, cost)
     }
-    reduceHold(ctx, key, hold, cost, st)
+    st.rem -= cost
   }
+  l.dirty = true
   let done = true
-  for (const q of st.parts) if (!isFinal(q.st)) { done = false; break }
+  for (const q of st.st) if (!isFinal(q.st)) { done = false; break }
   if (done) {
     st.fin = at
     dbs.finished.put([at, account, id], null)
     // The customer's receipt is owed from this transaction on: its outbox entry commits with
     // the outcome, so a crash can't keep the one and lose the other. The router builds the
     // deliver_sm from the message record when it sends it.
-    const msg = dbs.messages.get(key)
-    if (msg !== undefined && msg.origin.kind === 'smpp' && (msg.rd & 3) !== 0) dbs.receipts.put([account, id], { message: id, queuedAt: at })
+    if ((st.flags & FLAG_RECEIPT) !== 0) dbs.receipts.put([account, id], { message: id, queuedAt: at })
   }
-  dbs.status.put(key, st)
   return done ? MESSAGE_DONE : PART_DONE
 }
 
@@ -198,9 +245,9 @@ export function applyPrune (ctx: ApplyContext, cutoff: number, limit: number): n
   let n = 0
   for (const key of dbs.finished.getKeys({ end: [cutoff], limit }) as Iterable<[number, string, string]>) {
     const mkey = [key[1], key[2]]
-    const st = dbs.status.get(mkey)
-    if (st !== undefined) {
-      for (const p of st.parts) {
+    const buf = dbs.status.getBinaryFast(mkey)
+    if (buf !== undefined) {
+      for (const p of readState(ctx.r.on(buf)).st) {
         if (p.cid !== null && p.cmid !== null) {
           const ckey = [p.cid, canonicalCarrierId(p.cmid)]
           const hit = dbs.carrier.get(ckey)

@@ -3,9 +3,10 @@
 //
 //   accounts  account                      → AccountRow
 //   ledger    [account, seq]               → LedgerEntry (append-only)
-//   messages  [account, id]                → MessageRow (written once at accept)
-//   status    [account, id]                → PartStatus[] (written from the first transition on)
-//   holds     [account, id]                → HoldRow: open reservations = the unfinished-work index
+//   messages  [account, id]                → MessageRow, binary (codec.ts), written once at accept
+//   holds     [account, id]                → StateRow, binary: open reservation + part statuses of an
+//                                            unfinished message (or a generic hold) = unfinished-work index
+//   status    [account, id]                → StateRow, binary, once every part is charged or final
 //   due       [dueAt, account, id, part]   → null (scheduled sends and retries)
 //   carrier   [carrierId, carrierMsgId]    → [account, id, part] (receipt correlation)
 //   finished  [finishedAt, account, id]    → null (retention)
@@ -13,7 +14,7 @@
 //   meta      name                         → value (id slots)
 
 import { open, type Database, type RootDatabase } from 'lmdb'
-import type { CutFor, Origin, PartState } from './types.js'
+export type { MessageRow, PartStatus, StateRow } from './codec.js'
 
 export interface AccountRow {
   balance: number
@@ -25,60 +26,15 @@ export interface AccountRow {
   createdAt: number
 }
 
-export interface MessageRow {
-  origin: Origin
-  ref: string | null
-  from: string
-  to: string
-  cc: string | null
-  type: string
-  dc: number
-  esm: number
-  rd: number
-  pid: number
-  pri: number
-  cref: number
-  cut: CutFor
-  pc: number
-  rcv: number
-  vu: number | null
-  sch: number | null
-  p: Uint8Array[]
-}
-
-export interface PartStatus {
-  st: PartState
-  q: number
-  d: number | null
-  s: number | null
-  f: number | null
-  cid: string | null
-  cmid: string | null
-  err: string | null
-  n: number
-  chg: number
-  due: number | null
-}
-
-export interface StatusRow {
-  parts: PartStatus[]
-  fin: number | null
-}
-
-/** [remaining milli-credits, part cost, parts (0 = a generic ledger hold), scheduledAt,
- *  validUntil, receivedAt]: enough to recover and to start the status row without reading
- *  the message (and its payloads). */
-export type HoldRow = [number, number, number, number | null, number | null, number]
-
 export type Key = Array<string | number>
 
 export interface Dbs {
   env: RootDatabase
   accounts: Database<AccountRow, string>
   ledger: Database<unknown, Key>
-  messages: Database<MessageRow, Key>
-  status: Database<StatusRow, Key>
-  holds: Database<HoldRow, Key>
+  messages: Database<Buffer, Key>
+  status: Database<Buffer, Key>
+  holds: Database<Buffer, Key>
   due: Database<null, Key>
   carrier: Database<[string, string, number], Key>
   finished: Database<null, Key>
@@ -114,22 +70,13 @@ export function openDbs (opts: OpenOptions): Dbs {
     env,
     accounts: env.openDB<AccountRow, string>({ name: 'accounts' }),
     ledger: env.openDB<unknown, Key>({ name: 'ledger', sharedStructuresKey: STRUCTURES }),
-    messages: env.openDB<MessageRow, Key>({ name: 'messages', sharedStructuresKey: STRUCTURES }),
-    status: env.openDB<StatusRow, Key>({ name: 'status', sharedStructuresKey: STRUCTURES }),
-    holds: env.openDB<HoldRow, Key>({ name: 'holds' }),
+    messages: env.openDB<Buffer, Key>({ name: 'messages', encoding: 'binary' }),
+    status: env.openDB<Buffer, Key>({ name: 'status', encoding: 'binary' }),
+    holds: env.openDB<Buffer, Key>({ name: 'holds', encoding: 'binary' }),
     due: env.openDB<null, Key>({ name: 'due' }),
     carrier: env.openDB<[string, string, number], Key>({ name: 'carrier' }),
     finished: env.openDB<null, Key>({ name: 'finished' }),
     receipts: env.openDB<Record<string, unknown>, Key>({ name: 'receipts' }),
     meta: env.openDB<unknown, string>({ name: 'meta' })
   }
-}
-
-/** Part statuses as they are right after accept (no status row written yet). */
-export function initialStatus (parts: number, receivedAt: number, scheduledAt: number | null): StatusRow {
-  const out: PartStatus[] = []
-  for (let i = 0; i < parts; i++) {
-    out.push({ st: 'queued', q: receivedAt, d: null, s: null, f: null, cid: null, cmid: null, err: null, n: 0, chg: 0, due: scheduledAt })
-  }
-  return { parts: out, fin: null }
 }
