@@ -4,7 +4,9 @@ import { withThresholds } from './alerts.js'
 import type { Book } from './book.js'
 import { refusal } from './refusal.js'
 import type { AccountSetup, MoveResult, Refusal } from './types.js'
-import { GENERIC_HOLD, type AccountRow, type Dbs, type HoldRow } from '../store/schema.js'
+import { GENERIC_HOLD, type AccountRow, type Dbs } from '../store/schema.js'
+import type { ApplyContext } from '../store/apply.js'
+import { newState, readState, writeState } from '../store/codec.js'
 
 export function applyEnsureAccount (dbs: Dbs, book: Book, account: string, setup: AccountSetup): void {
   const row = book.account(account)
@@ -52,7 +54,8 @@ export function applyHlr (book: Book, account: string, ref: string, price: numbe
   return { ok: true, entry: book.move(account, row, 'hlr', -price, ref, null) }
 }
 
-export function applyHold (dbs: Dbs, book: Book, account: string, ref: string, amount: number): { ok: true } | Refusal {
+export function applyHold (ctx: ApplyContext, book: Book, account: string, ref: string, amount: number): { ok: true } | Refusal {
+  const dbs = ctx.dbs
   const row = book.account(account)
   if (row === undefined) return refusal('unknown_account', amount, 0)
   const available = row.balance - row.held
@@ -60,21 +63,22 @@ export function applyHold (dbs: Dbs, book: Book, account: string, ref: string, a
   if (dbs.holds.get(key) !== undefined) return refusal('duplicate', amount, available)
   if (amount > available) return refusal('no_credit', amount, available)
   book.hold(account, row, GENERIC_HOLD + ref, -1, amount)
-  const hold: HoldRow = [amount, amount, 0, null, null, book.now]
-  dbs.holds.put(key, hold)
+  dbs.holds.put(key, writeState(ctx.w, newState(amount, amount, 0, null, null, book.now, 0)))
   return { ok: true }
 }
 
 /** Charges (`charge` true) or releases up to `amount` of a generic hold (-1: all of it). */
-export function applyHoldEnd (dbs: Dbs, book: Book, account: string, ref: string, amount: number, charge: boolean): void {
+export function applyHoldEnd (ctx: ApplyContext, book: Book, account: string, ref: string, amount: number, charge: boolean): void {
+  const dbs = ctx.dbs
   const key = [account, GENERIC_HOLD + ref]
-  const hold = dbs.holds.get(key)
+  const buf = dbs.holds.getBinaryFast(key)
   const row = book.account(account)
-  if (hold === undefined || row === undefined) return
-  const take = amount < 0 ? hold[0] : Math.min(amount, hold[0])
+  if (buf === undefined || row === undefined) return
+  const hold = readState(ctx.r.on(buf))
+  const take = amount < 0 ? hold.rem : Math.min(amount, hold.rem)
   if (charge) book.charge(account, row, GENERIC_HOLD + ref, -1, take)
   else book.release(account, row, GENERIC_HOLD + ref, -1, take)
-  hold[0] -= take
-  if (hold[0] <= 0) dbs.holds.remove(key)
-  else dbs.holds.put(key, hold)
+  hold.rem -= take
+  if (hold.rem <= 0) dbs.holds.remove(key)
+  else dbs.holds.put(key, writeState(ctx.w, hold))
 }

@@ -6,12 +6,16 @@
 
 import { crossedDown, rearm } from './alerts.js'
 import type { LedgerEntry, LedgerEntryKind, LowCreditAlert, TrafficItem } from './types.js'
+import { ByteWriter, readItems, writeItem } from '../store/codec.js'
 import type { AccountRow, Dbs } from '../store/schema.js'
 
 interface Traffic {
   amount: number
   hold: number
-  items: TrafficItem[]
+  /** The items, packed (codec.ts writeItem): msgpack of one small array per item was a
+   *  measurable share of the writer's time. Reused from batch to batch. */
+  items: ByteWriter
+  used: boolean
 }
 
 export class Book {
@@ -28,7 +32,7 @@ export class Book {
 
   reset (now: number): void {
     this.rows.clear()
-    this.traffic.clear()
+    for (const t of this.traffic.values()) t.used = false
     this.alerts.length = 0
     this.now = now
   }
@@ -79,8 +83,9 @@ export class Book {
   /** Writes the touched account rows and the traffic entries; collects alerts. */
   flush (): void {
     for (const [account, t] of this.traffic) {
+      if (!t.used) continue
       const row = this.rows.get(account) as AccountRow
-      const entry: LedgerEntry = { account, seq: ++row.seq, at: this.now, kind: 'traffic', amount: t.amount, hold: t.hold, note: null, counterparty: null, items: t.items }
+      const entry: StoredTraffic = { account, seq: ++row.seq, at: this.now, kind: 'traffic', amount: t.amount, hold: t.hold, note: null, counterparty: null, items: null, ib: t.items.view() }
       this.dbs.ledger.put([account, entry.seq], entry)
     }
     for (const [account, row] of this.rows) {
@@ -100,11 +105,31 @@ export class Book {
   private item (account: string, op: TrafficItem[0], ref: string, part: number, amount: number, dBalance: number, dHold: number): void {
     let t = this.traffic.get(account)
     if (t === undefined) {
-      t = { amount: 0, hold: 0, items: [] }
+      if (this.traffic.size > 1000) this.traffic.clear()
+      t = { amount: 0, hold: 0, items: new ByteWriter(4096), used: false }
       this.traffic.set(account, t)
+    }
+    if (!t.used) {
+      t.used = true
+      t.amount = 0
+      t.hold = 0
+      t.items.reset()
     }
     t.amount += dBalance
     t.hold += dHold
-    t.items.push([op, ref, part, amount])
+    writeItem(t.items, op, ref, part, amount)
   }
+}
+
+/** A traffic entry as stored: the items packed in `ib`, read back by `entryOf`. */
+interface StoredTraffic extends LedgerEntry {
+  ib: Uint8Array
+}
+
+/** A ledger row as the Ledger interface shows it (traffic items unpacked). */
+export function entryOf (stored: unknown): LedgerEntry {
+  const e = stored as LedgerEntry & { ib?: Uint8Array }
+  if (e.ib === undefined) return e
+  const { ib, ...rest } = e
+  return { ...rest, items: readItems(ib) }
 }

@@ -8,6 +8,7 @@ import { counter } from '../metrics.js'
 import { Op, OpKind } from '../store/ops.js'
 import type { LmdbStore } from '../store/lmdb-store.js'
 import { reconcileDbs } from './reconcile.js'
+import { entryOf } from './book.js'
 import type {
   AccountBalance, AccountSetup, Ledger, LedgerEntry, LowCreditAlert, LowCreditListener, MoveResult,
   ReconcileResult, Refusal
@@ -80,7 +81,7 @@ export class LmdbLedger implements Ledger {
   async entries (account: string, opts: { afterSeq?: number, limit?: number } = {}): Promise<LedgerEntry[]> {
     const out: LedgerEntry[] = []
     const range = { start: [account, (opts.afterSeq ?? 0) + 1], end: [account, Number.MAX_SAFE_INTEGER], limit: opts.limit ?? 1000 }
-    for (const { value } of this.store.open().ledger.getRange(range)) out.push(value as LedgerEntry)
+    for (const { value } of this.store.open().ledger.getRange(range)) out.push(entryOf(value))
     return out
   }
 

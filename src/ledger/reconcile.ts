@@ -3,9 +3,11 @@
 //   Σ ledger hold changes = held = Σ open reservations (holds table)
 //   each traffic entry's items add up to its totals, and available credit is not negative.
 
-import type { Dbs, HoldRow } from '../store/schema.js'
+import type { Dbs } from '../store/schema.js'
+import { stateRemaining } from '../store/codec.js'
 import { MAX_STR } from '../store/schema.js'
-import type { LedgerEntry, ReconcileResult } from './types.js'
+import type { ReconcileResult } from './types.js'
+import { entryOf } from './book.js'
 
 export function reconcileDbs (dbs: Dbs, only?: string): ReconcileResult[] {
   const txn = dbs.env.useReadTransaction()
@@ -29,7 +31,7 @@ function reconcileOne (dbs: Dbs, transaction: unknown, account: string): Reconci
   let expectSeq = 1
   const range = { start: [account, 0], end: [account, Number.MAX_SAFE_INTEGER], transaction }
   for (const { value } of dbs.ledger.getRange(range as object)) {
-    const e = value as LedgerEntry
+    const e = entryOf(value)
     entries++
     if (e.seq !== expectSeq) problems.push(`ledger sequence gap: expected ${expectSeq}, found ${e.seq}`)
     expectSeq = e.seq + 1
@@ -48,7 +50,7 @@ function reconcileOne (dbs: Dbs, transaction: unknown, account: string): Reconci
   if (expectSeq - 1 !== row.seq) problems.push(`account seq ${row.seq} but last entry ${expectSeq - 1}`)
   let openReservations = 0
   for (const { value } of dbs.holds.getRange({ start: [account, ''], end: [account, MAX_STR], transaction } as object)) {
-    openReservations += (value as HoldRow)[0]
+    openReservations += stateRemaining(value as Buffer)
   }
   if (row.opening + movements !== row.balance) problems.push(`opening ${row.opening} + movements ${movements} = ${row.opening + movements}, balance is ${row.balance}`)
   if (holdMoves !== row.held) problems.push(`ledger hold changes ${holdMoves}, held is ${row.held}`)

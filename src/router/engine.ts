@@ -18,6 +18,7 @@ import { EngineOutbox } from './engine-outbox.js'
 import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryReply } from './protocol.js'
 import { MESSAGE_STATE_OF, ownerOf } from './shares.js'
 import type { AccountLimits } from './config.js'
+import { customerMo, dedicatedNumbers, digitsOf } from './mo.js'
 
 export interface EngineOptions {
   config: InstradaConfig
@@ -41,6 +42,7 @@ export class Engine implements EngineApi {
   private config: InstradaConfig
   private limits = new Map<string, AccountLimits>()
   private idForms = new Map<string, MessageIdForms>()
+  private moOwners = new Map<string, string>()
   private ids: MessageIdGenerator | null = null
   private dispatcher: Dispatcher | null = null
   private correlator: DlrCorrelator | null = null
@@ -65,6 +67,7 @@ export class Engine implements EngineApi {
     this.config = opts.config
     this.limits = new Map(opts.config.accounts.map((a) => [a.id, a.limits]))
     this.idForms = idFormsOf(opts.config)
+    this.moOwners = dedicatedNumbers(opts.config)
     this.index = opts.index ?? 0
     this.of = opts.of ?? 1
     this.log = (opts.logger ?? silentLogger).child({ engine: this.index })
@@ -162,6 +165,7 @@ export class Engine implements EngineApi {
     this.config = config
     this.limits = new Map(config.accounts.map((a) => [a.id, a.limits]))
     this.idForms = idFormsOf(config)
+    this.moOwners = dedicatedNumbers(config)
     for (const a of config.accounts) await this.store.ledger.ensureAccount(a.id, a.ledger)
     await Promise.all([...starting, ...closing])
   }
@@ -256,12 +260,7 @@ export class Engine implements EngineApi {
 
   private carrierDeliver (carrier: string, pdu: DeliverSm | DataSm, ack: DeliverAck): void {
     const receipt = parseCarrierReceipt(pdu)
-    if (receipt === null) {
-      // Mobile-originated traffic is not routed to customers yet: acknowledged and counted.
-      this.metrics.mo.inc({ result: 'unrouted' })
-      ack(CommandStatus.ESME_ROK)
-      return
-    }
+    if (receipt === null) { this.carrierMo(pdu, ack); return }
     this.correlator!.handle(carrier, receipt).then((r) => {
       this.metrics.receipts.inc({ result: r.kind })
       // A receipt that overtook its submit_sm_resp is held in memory: the carrier gets its
@@ -272,6 +271,27 @@ export class Engine implements EngineApi {
     }).then(undefined, (err: unknown) => {
       // Not acknowledged as OK: the carrier sends it again later, nothing is lost.
       this.log.error({ err, carrier }, 'receipt not recorded')
+      ack(CommandStatus.ESME_RSYSERR)
+    })
+  }
+
+  /** MO to a dedicated number goes to its account's outbox (durable before the carrier's ack). */
+  private carrierMo (pdu: DeliverSm | DataSm, ack: DeliverAck): void {
+    const account = this.moOwners.get(digitsOf(pdu.destinationAddr))
+    if (account === undefined) {
+      this.metrics.mo.inc({ result: 'unrouted' })
+      ack(CommandStatus.ESME_ROK)
+      return
+    }
+    const mo = customerMo(pdu)
+    this.store.enqueueReceipt(account, { pdu: mo, queuedAt: Date.now() }).then((key) => {
+      this.metrics.mo.inc({ result: 'routed' })
+      const item: OutboxItem = { account, key, pdu: mo }
+      if (ownerOf(account, this.of) === this.index) this.outbox!.adopt(item)
+      else this.onAdopt?.(item)
+      ack(CommandStatus.ESME_ROK)
+    }, (err: unknown) => {
+      this.log.error({ err, account }, 'MO not stored')
       ack(CommandStatus.ESME_RSYSERR)
     })
   }

@@ -65,6 +65,12 @@ export class ApplyContext {
     return l
   }
 
+  /** Forgets what a previous (possibly failed) batch loaded. */
+  begin (now: number): void {
+    this.now = now
+    this.live.clear()
+  }
+
   /** Writes the changed state rows: in holds while a part is open, in status after. */
   flushStates (): void {
     const { dbs, w } = this

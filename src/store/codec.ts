@@ -60,7 +60,7 @@ export class ByteWriter {
   str (s: string | null): void {
     if (s === null) { this.u32(NULL_LEN); return }
     this.room(4 + s.length * 3)
-    const n = this.buf.utf8Write(s, this.pos + 4)
+    const n = this.buf.write(s, this.pos + 4, 'utf8')
     this.buf.writeUInt32LE(n, this.pos)
     this.pos += 4 + n
   }
@@ -109,7 +109,7 @@ export class ByteReader {
   strn (): string | null {
     const n = this.u32()
     if (n === NULL_LEN) return null
-    const s = this.buf.utf8Slice(this.pos, this.pos + n)
+    const s = this.buf.toString('utf8', this.pos, this.pos + n)
     this.pos += n
     return s
   }

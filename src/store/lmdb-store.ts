@@ -14,7 +14,8 @@ import { canonicalCarrierId } from './carrier-id.js'
 import { idFloor, MessageIdGenerator } from './ids.js'
 import { Op, OpKind } from './ops.js'
 import { recover } from './recovery.js'
-import { initialStatus, MAX_STR, openDbs, type Dbs, type MessageRow, type StatusRow } from './schema.js'
+import { ByteReader, newState, readMessage, readState, type MessageRow, type StateRow } from './codec.js'
+import { MAX_STR, openDbs, type Dbs, type Key } from './schema.js'
 import type {
   AcceptRequest, AcceptResult, CommitRequest, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, Page, PartRef,
   RecoveryReport, StoredReceipt
@@ -48,6 +49,7 @@ export class LmdbStore implements MessageStore {
   private starting: Promise<void> | null = null
   private closing: Promise<void> | null = null
   private report: RecoveryReport | null = null
+  private readonly reader = new ByteReader()
   private readonly pruned
   closed = false
 
@@ -162,9 +164,10 @@ export class LmdbStore implements MessageStore {
   async get (account: string, id: string): Promise<MessageRecord | null> {
     const dbs = this.open()
     const key = [account, id]
-    const row = dbs.messages.get(key)
+    const row = dbs.messages.getBinaryFast(key)
     if (row === undefined) return null
-    return toRecord(account, id, row, dbs.status.get(key))
+    const msg = readMessage(this.reader.on(row))
+    return toRecord(account, id, msg, this.stateOf(key))
   }
 
   async byCarrierId (carrierId: string, carrierMessageId: string): Promise<PartRef | null> {
@@ -204,9 +207,16 @@ export class LmdbStore implements MessageStore {
       const id = (key as [string, string])[1]
       if (id === opts.after) continue
       if (items.length === limit) { next = items[items.length - 1].id; break }
-      items.push(toRecord(account, id, value, dbs.status.get([account, id])))
+      items.push(toRecord(account, id, readMessage(this.reader.on(value)), this.stateOf([account, id])))
     }
     return { items, next }
+  }
+
+  /** The state row of a message: in holds while unfinished, in status after. */
+  private stateOf (key: Key): StateRow | undefined {
+    const dbs = this.open()
+    const buf = dbs.holds.getBinaryFast(key) ?? dbs.status.getBinaryFast(key)
+    return buf === undefined ? undefined : readState(this.reader.on(buf))
   }
 
   async enqueueReceipt (account: string, receipt: Record<string, unknown>): Promise<string> {
@@ -251,8 +261,8 @@ export class LmdbStore implements MessageStore {
   }
 }
 
-function toRecord (account: string, id: string, row: MessageRow, st: StatusRow | undefined): MessageRecord {
-  const status = st ?? initialStatus(row.p.length, row.rcv, row.sch)
+function toRecord (account: string, id: string, row: MessageRow, st: StateRow | undefined): MessageRecord {
+  const status = st ?? newState(0, row.pc, row.p.length, row.sch, row.vu, row.rcv, 0)
   return {
     id,
     account,
@@ -276,7 +286,7 @@ function toRecord (account: string, id: string, row: MessageRow, st: StatusRow |
     scheduledAt: row.sch,
     finishedAt: status.fin,
     parts: row.p.map((payload, i) => {
-      const p = status.parts[i]
+      const p = status.st[i]
       return {
         part: i,
         payload,

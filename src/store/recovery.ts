@@ -3,7 +3,8 @@
 // message table: its cost grows with unfinished messages, not stored ones.
 
 import { Op, OpKind } from './ops.js'
-import { initialStatus, type Dbs, type HoldRow } from './schema.js'
+import { ByteReader, readState } from './codec.js'
+import type { Dbs } from './schema.js'
 import type { PartRef, RecoveryReport } from './types.js'
 import type { Writer } from './writer.js'
 
@@ -14,15 +15,16 @@ export async function recover (dbs: Dbs, writer: Writer, now: number): Promise<R
   const expire: Array<Promise<void>> = []
   let scanned = 0
   let expired = 0
+  const r = new ByteReader()
   for (const { key, value } of dbs.holds.getRange({ snapshot: true })) {
     const [account, id] = key as [string, string]
-    const hold = value as HoldRow
-    if (hold[2] === 0) continue
+    // The state row carries the part statuses: one read per unfinished message.
+    const st = readState(r.on(value))
+    if (st.parts === 0) continue
     scanned++
-    const st = dbs.status.get(key as [string, string]) ?? initialStatus(hold[2], 0, hold[3])
-    const dead = hold[4] !== null && hold[4] < now
-    for (let part = 0; part < st.parts.length; part++) {
-      const p = st.parts[part]
+    const dead = st.vu !== null && st.vu < now
+    for (let part = 0; part < st.st.length; part++) {
+      const p = st.st[part]
       if (p.chg !== 0 || (p.st !== 'queued' && p.st !== 'submitting')) continue
       if (dead) {
         const op = new Op(OpKind.FINISH, account, id, part, now, null, 'validity expired before sending')

@@ -13,7 +13,7 @@ import type { Pricing } from '../ledger/pricing.js'
 import { applyAdjust, applyEnsureAccount, applyHlr, applyHold, applyHoldEnd, applyTopUp, applyTransfer } from '../ledger/apply.js'
 import type { LowCreditAlert } from '../ledger/types.js'
 import { ClosedError } from '../errors.js'
-import { applyAccept, applyCommit, applyDispatch, applyFinish, applyPrune, applyRetry, type ApplyContext } from './apply.js'
+import { ApplyContext, applyAccept, applyCommit, applyDispatch, applyFinish, applyPrune, applyRetry } from './apply.js'
 import type { Durability } from './config.js'
 import { Op, OpKind } from './ops.js'
 import type { Dbs } from './schema.js'
@@ -42,7 +42,7 @@ export class Writer {
     this.env = dbs.env
     this.durability = durability
     this.onAlerts = onAlerts
-    this.ctx = { dbs, book: new Book(dbs), pricing, now: 0 }
+    this.ctx = new ApplyContext(dbs, new Book(dbs), pricing)
     this.run = this.run.bind(this)
   }
 
@@ -107,7 +107,7 @@ export class Writer {
   private run (batch: Op[]): LowCreditAlert[] | null {
     const book = this.ctx.book
     book.reset(Date.now())
-    this.ctx.now = book.now
+    this.ctx.begin(book.now)
     this.stats.batches++
     this.stats.ops += batch.length
     for (let i = 0; i < batch.length; i++) {
@@ -120,6 +120,7 @@ export class Writer {
         op.result = new Failure(err)
       }
     }
+    this.ctx.flushStates()
     book.flush()
     return book.alerts.length > 0 ? book.alerts.splice(0) : null
   }
@@ -148,15 +149,15 @@ export class Writer {
       }
       case OpKind.RETRY: applyRetry(ctx, op.account, op.id, op.part, op.amount, op.s2); break
       case OpKind.FINISH: op.result = applyFinish(ctx, op.account, op.id, op.part, op.state ?? 'failed', op.s2, op.amount); break
-      case OpKind.PRUNE: op.result = applyPrune(ctx, op.amount, op.part); break
+      case OpKind.PRUNE: ctx.flushStates(); op.result = applyPrune(ctx, op.amount, op.part); break
       case OpKind.ENSURE_ACCOUNT: if (op.setup !== null) applyEnsureAccount(dbs, ctx.book, op.account, op.setup); break
       case OpKind.TOPUP: op.result = applyTopUp(ctx.book, op.account, op.amount, op.s1); break
       case OpKind.ADJUST: op.result = applyAdjust(ctx.book, op.account, op.amount, op.s1); break
       case OpKind.TRANSFER: op.result = applyTransfer(ctx.book, op.account, op.s2 as string, op.amount, op.s1); break
       case OpKind.HLR: op.result = applyHlr(ctx.book, op.account, op.s1 as string, op.amount); break
-      case OpKind.HOLD: op.result = applyHold(dbs, ctx.book, op.account, op.s1 as string, op.amount); break
-      case OpKind.HOLD_COMMIT: applyHoldEnd(dbs, ctx.book, op.account, op.s1 as string, op.amount, true); break
-      case OpKind.HOLD_RELEASE: applyHoldEnd(dbs, ctx.book, op.account, op.s1 as string, op.amount, false); break
+      case OpKind.HOLD: op.result = applyHold(ctx, ctx.book, op.account, op.s1 as string, op.amount); break
+      case OpKind.HOLD_COMMIT: applyHoldEnd(ctx, ctx.book, op.account, op.s1 as string, op.amount, true); break
+      case OpKind.HOLD_RELEASE: applyHoldEnd(ctx, ctx.book, op.account, op.s1 as string, op.amount, false); break
       default: break
     }
   }

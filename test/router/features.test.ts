@@ -171,3 +171,20 @@ t.test('a reload can take a carrier out and route its traffic elsewhere, without
   t.equal(it.counters.submits, itSubmits, 'the removed carrier got nothing more')
   t.equal(world.counters.submits, worldSubmits + 1, 'the remaining carrier took it')
 })
+
+t.test('MO to a dedicated number reaches its account; to an unknown number it goes nowhere', async (t) => {
+  const { router, c } = await start(t)
+  const other = await Customer.bind(router.port, { systemId: 'other' })
+  t.teardown(() => other.close())
+  // 393331234567 is demo's verified number (only demo lists it).
+  router.simulator!.injectMo('sim-it', { systemId: null, from: '393471112222', to: '393331234567', text: 'STOP please', longMo: 'udh8' })
+  router.simulator!.injectMo('sim-it', { systemId: null, from: '393471112222', to: '393339999999', text: 'nobody', longMo: 'udh8' })
+  t.ok(await c.waitFor((r) => r.some((m) => m.text === 'STOP please')), 'demo receives the MO')
+  const mo = c.received.find((m) => m.text === 'STOP please')
+  t.equal(mo?.sourceAddr, '393471112222', 'from the handset')
+  t.equal(mo?.destinationAddr, '393331234567', 'to the dedicated number')
+  t.equal((mo?.esmClass ?? -1) & 0x04, 0, 'not flagged as a receipt')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.notOk(c.received.some((m) => m.text === 'nobody'), 'MO to a number no account owns is not delivered')
+  t.equal(other.received.length, 0, 'the other account gets none of it')
+})

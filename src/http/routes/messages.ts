@@ -1,0 +1,204 @@
+// POST /v1/messages and GET /v1/messages/{id}. A submission goes through the router's own
+// Intake (rules, throughput, schedule, validity, the split into parts) and EngineApi.accept
+// (store, credit, routing), exactly as an SMPP submit_sm does: one implementation of the rules.
+
+import { prepareText, Violation, type SmsType, type SubmitContent } from '../../rules/index.js'
+import type { AccountRuntime, Intake, Submission } from '../../router/intake.js'
+import type { EngineApi } from '../../router/protocol.js'
+import { CommandStatus } from '../../smpp/pdu/status.js'
+import { ApiError, badField, fromSmppStatus, fromViolation } from '../errors.js'
+import { IdempotencyCache, type StoredAnswer } from '../idempotency.js'
+import type { Reply, Request, Route } from '../server.js'
+import { credits, messageView } from '../status.js'
+import { parseIsoTime, validate, type Schema } from '../validate.js'
+
+export const MAX_RECIPIENTS = 10_000
+const MAX_VALIDITY_S = 30 * 86_400
+
+export const SUBMIT_SCHEMA: Schema = {
+  to: { kind: 'string|strings', required: true, max: MAX_RECIPIENTS, maxLength: 32 },
+  from: { kind: 'string', max: 32 },
+  text: { kind: 'string', required: true },
+  type: { kind: 'string', values: ['smart', 'pro', 'reply'] },
+  scheduled_at: { kind: 'string', max: 40 },
+  validity: { kind: 'integer|string', min: 1, max: MAX_VALIDITY_S, maxLength: 40 },
+  reference: { kind: 'string', max: 64 },
+  variables: { kind: 'object' },
+  encoding: { kind: 'string', values: ['auto', 'gsm7', 'ucs2'] }
+}
+
+type Encoding = 'auto' | 'gsm7' | 'ucs2'
+type Variables = Record<string, Record<string, string | number>>
+
+export interface MessagesDeps {
+  intake: Intake
+  engines: EngineApi
+  idempotency: IdempotencyCache
+}
+
+const ID = /^[0-9a-f]{16}$/
+const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g
+
+export function messageRoutes (deps: MessagesDeps): Route[] {
+  return [
+    { method: 'POST', path: '/v1/messages', auth: 'account', handle: async (req) => await submit(deps, req) },
+    { method: 'GET', path: '/v1/messages/{id}', auth: 'account', handle: async (req) => await getMessage(deps, req) }
+  ]
+}
+
+/** The account a request speaks for; a key of a removed account is refused like a wrong one. */
+export function accountOf (intake: Intake, req: Request): AccountRuntime | ApiError {
+  const p = req.principal
+  const a = p !== null && p.kind === 'account' ? intake.account(p.account) : null
+  return a ?? new ApiError(401, 'unauthorized', 'Authorization', 'WRONG_KEY', 'the API key is not valid')
+}
+
+async function getMessage (deps: MessagesDeps, req: Request): Promise<Reply | ApiError> {
+  const account = accountOf(deps.intake, req)
+  if (account instanceof ApiError) return account
+  const id = req.params.id
+  const rec = ID.test(id) ? await deps.engines.get({ account: account.id, messageId: id }) : null
+  if (rec === null) return new ApiError(404, 'not_found', 'id', 'UNKNOWN_MESSAGE', `no message ${id} in this account`)
+  return { status: 200, body: messageView(rec) }
+}
+
+async function submit (deps: MessagesDeps, req: Request): Promise<Reply | ApiError> {
+  const account = accountOf(deps.intake, req)
+  if (account instanceof ApiError) return account
+  const body = validate(req.body, SUBMIT_SCHEMA)
+  if (body instanceof ApiError) return body
+  const key = req.headers['idempotency-key']
+  if (key === undefined) return await accept(deps, account, body)
+  if (typeof key !== 'string' || key.length === 0 || key.length > 255) return badField('Idempotency-Key', 'OUT_OF_RANGE', 'Idempotency-Key must be 1 to 255 characters')
+  const fp = IdempotencyCache.fingerprint(req.method, req.path, req.raw)
+  const r = deps.idempotency.begin(account.id, key, fp, Date.now(), async () => await accept(deps, account, body).then(asAnswer))
+  if (r === 'conflict') return new ApiError(409, 'conflict', 'Idempotency-Key', 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request')
+  const answer = await r.answer
+  if (answer.body instanceof ApiError) return answer.body
+  return { status: answer.status, body: answer.body, headers: r.kind === 'replay' ? { 'idempotent-replayed': 'true' } : undefined }
+}
+
+function asAnswer (r: Reply | ApiError): StoredAnswer {
+  return r instanceof ApiError ? { status: r.status, body: r } : { status: r.status, body: r.body }
+}
+
+interface Entry { to: string, result: Promise<Record<string, unknown>> | ApiError }
+
+async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record<string, unknown>): Promise<Reply | ApiError> {
+  const now = Date.now()
+  const to = typeof body.to === 'string' ? [body.to] : body.to as string[]
+  const text = body.text as string
+  const type = (body.type as SmsType | undefined) ?? null
+  const encoding = (body.encoding as Encoding | undefined) ?? 'auto'
+  const schedule = timeOf(body.scheduled_at, 'scheduled_at', now)
+  if (schedule instanceof ApiError) return schedule
+  const validity = timeOf(body.validity, 'validity', now)
+  if (validity instanceof ApiError) return validity
+  const variables = variablesOf(body.variables, to)
+  if (variables instanceof ApiError) return variables
+  const entries: Entry[] = []
+  const seen = new Set<string>()
+  for (const raw of to) {
+    // Duplicates are found on the normalised number: '+39 347…' and '39347…' are one recipient.
+    const dest = account.policy.checkDestination(raw, -1)
+    const k = dest instanceof Violation ? raw : dest.digits
+    if (seen.has(k)) continue
+    seen.add(k)
+    const content = contentOf(account, type, encoding, variables === null ? text : render(text, variables[raw], raw))
+    if (content instanceof ApiError) { entries.push({ to: raw, result: content }); continue }
+    const s: Submission = {
+      origin: { kind: 'http' },
+      type,
+      from: (body.from as string | undefined) ?? '',
+      fromTon: -1,
+      to: raw,
+      toTon: -1,
+      content,
+      reference: (body.reference as string | undefined) ?? null,
+      registeredDelivery: 1,
+      protocolId: 0,
+      priorityFlag: 0,
+      schedule,
+      validity
+    }
+    const r = deps.intake.prepare(account, s, now)
+    if (!r.ok) { entries.push({ to: raw, result: r.violation !== null ? fromViolation(r.violation) : fromSmppStatus(r.status, r.reason) }); continue }
+    const job = r.job
+    const info = { to: job.destination, parts: r.parts, encoding: r.accepted.message.encoding, scheduled_at: job.scheduledAt === null ? null : new Date(job.scheduledAt).toISOString() }
+    entries.push({
+      to: raw,
+      result: deps.engines.accept(job).then((reply) => {
+        if (reply.status !== CommandStatus.ESME_ROK || reply.id === null) return { to: info.to, error: fromSmppStatus(reply.status, refusalText(reply.status)) }
+        return { id: reply.id, ...info, cost: reply.cost === undefined ? null : credits(reply.cost), status: 'queued' }
+      })
+    })
+  }
+  const messages = await Promise.all(entries.map(async (e) => e.result instanceof ApiError ? { to: e.to, error: e.result } : await e.result))
+  if (messages.every((m) => m.error !== undefined)) return messages[0].error as ApiError
+  return { status: 202, body: { messages } }
+}
+
+function refusalText (status: number): string {
+  switch (status) {
+    case CommandStatus.INSTRADA_RNOCREDIT: return 'not enough credit for this message'
+    case CommandStatus.ESME_RMSGQFUL: return 'too many messages waiting to be sent; try again later'
+    default: return 'the message could not be accepted'
+  }
+}
+
+/** Epoch ms from an ISO time, or (validity only) seconds from now; null when not given. */
+function timeOf (v: unknown, field: string, now: number): number | null | ApiError {
+  if (v === undefined || v === null) return null
+  if (typeof v === 'number') return now + v * 1000
+  const t = parseIsoTime(v as string)
+  if (t === null) return badField(field, 'BAD_FORMAT', `'${field}' must be an ISO 8601 time with a zone, e.g. 2026-11-23T18:00:00Z${field === 'validity' ? ', or seconds' : ''}`)
+  return t
+}
+
+function variablesOf (v: unknown, to: string[]): Variables | null | ApiError {
+  if (v === undefined || v === null) return null
+  const recipients = new Set(to)
+  const out: Variables = {}
+  for (const [k, vals] of Object.entries(v as Record<string, unknown>)) {
+    if (!recipients.has(k)) return badField(`variables.${k}`, 'UNKNOWN_RECIPIENT', `'variables' has values for '${k}', which is not in 'to'`)
+    if (vals === null || typeof vals !== 'object' || Array.isArray(vals)) return badField(`variables.${k}`, 'WRONG_TYPE', `'variables.${k}' must be an object of names to values`)
+    for (const [name, x] of Object.entries(vals as Record<string, unknown>)) {
+      if (typeof x !== 'string' && typeof x !== 'number') return badField(`variables.${k}.${name}`, 'WRONG_TYPE', `'variables.${k}.${name}' must be a string or a number`)
+    }
+    out[k] = vals as Record<string, string | number>
+  }
+  return out
+}
+
+/** The text with `{name}` replaced by the recipient's value; a placeholder with no value refuses the recipient. */
+function render (text: string, vals: Record<string, string | number> | undefined, to: string): string | ApiError {
+  let missing: string | null = null
+  const out = text.replace(PLACEHOLDER, (m, name: string) => {
+    const v = vals?.[name]
+    if (v === undefined) { missing ??= name; return m }
+    return String(v)
+  })
+  if (missing !== null) return badField(`variables.${to}.${missing as string}`, 'MISSING_VARIABLE', `no value for {${missing as string}} for recipient '${to}'`)
+  return out
+}
+
+/**
+ * The content for the Intake. 'auto' is the text itself. 'ucs2' is handed over as UCS-2 bytes
+ * with data_coding 8, which the rules treat as a fixed UCS-2 choice. 'gsm7' is checked with the
+ * rules' own prepareText (transliterating when the account does, else refusing what GSM-7
+ * cannot carry); the resulting text is all GSM-7, which 'auto' then keeps.
+ */
+function contentOf (account: AccountRuntime, type: SmsType | null, encoding: Encoding, text: string | ApiError): string | SubmitContent | ApiError {
+  if (text instanceof ApiError) return text
+  if (encoding === 'ucs2') {
+    const bytes = Buffer.from(text, 'utf16le').swap16()
+    return { shortMessage: EMPTY, dataCoding: 8, esmClass: 0, messagePayload: bytes }
+  }
+  if (encoding === 'gsm7') {
+    const p = prepareText(text, account.policy.messageOptions(type ?? account.policy.account.type), 'gsm7')
+    return p instanceof Violation ? fromViolation(p) : p.text
+  }
+  return text
+}
+
+const EMPTY = new Uint8Array(0)
