@@ -59,13 +59,18 @@ export async function waitForPort (port: number, timeoutMs: number, alive: () =>
 /** Samples a process's CPU (all threads) and RSS every `everyMs` from /proc (Linux). */
 export class ProcSampler {
   readonly rssMb: number[] = []
+  /** Anonymous memory only (heap, native buffers): RSS minus file mappings such as LMDB's map. */
+  readonly anonMb: number[] = []
   private readonly timer: NodeJS.Timeout
   private t0 = performance.now()
   private ticks0: number
 
   constructor (readonly pid: number, everyMs = 250) {
     this.ticks0 = this.ticks()
-    this.timer = setInterval(() => { const r = this.rss(); if (r > 0) this.rssMb.push(r) }, everyMs)
+    this.timer = setInterval(() => {
+      const [rss, anon] = this.memory()
+      if (rss > 0) { this.rssMb.push(rss); this.anonMb.push(anon) }
+    }, everyMs)
     this.timer.unref()
   }
 
@@ -74,6 +79,7 @@ export class ProcSampler {
     this.t0 = performance.now()
     this.ticks0 = this.ticks()
     this.rssMb.length = 0
+    this.anonMb.length = 0
   }
 
   /** CPU in cores since mark(). */
@@ -84,11 +90,15 @@ export class ProcSampler {
 
   stop (): void { clearInterval(this.timer) }
 
-  rss (): number {
+  rss (): number { return this.memory()[0] }
+
+  /** [RSS, anonymous RSS] in MB, 0 when the process is gone. */
+  memory (): [number, number] {
     try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))
-      return m === null ? 0 : Math.round(Number(m[1]) / 1024)
-    } catch { return 0 }
+      const st = readFileSync(`/proc/${this.pid}/status`, 'utf8')
+      const kb = (k: string): number => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(st)?.[1] ?? 0)
+      return [Math.round(kb('VmRSS') / 1024), Math.round(kb('RssAnon') / 1024)]
+    } catch { return [0, 0] }
   }
 
   private ticks (): number {

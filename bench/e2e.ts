@@ -8,7 +8,7 @@
 // Scenarios: simulator placement; router workers 0/1/2; 1, 10, 100 binds; windows 1, 10, 100,
 // 1000; 10k msg/s offered (latency targets); offered-load sweep up to overload at 2× capacity
 // (refusals 0x58/0x14, p99 and memory bounded); soak at half capacity with memory sampled.
-// Run: npm run build && node dist/bench/e2e.js     (≈ 3.5 min; BENCH_QUICK=1 ≈ 45 s)
+// Run: npm run build && node dist/bench/e2e.js     (≈ 4 min; BENCH_QUICK=1 ≈ 45 s)
 // Env: BENCH_QUICK=1, BENCH_SECONDS (measured seconds per run), BENCH_SOAK_SECONDS, BENCH_SIM
 // (inproc|child: where the simulator runs, default child; set, it skips comparing the two), BENCH_DURABILITY (flush|commit|none),
 // BENCH_PROFILE=1 (--cpu-prof on the router in the workers=1 run, summarized in the report),
@@ -24,7 +24,7 @@ import { evaluateTargets, machineDescription, summarizeProfile, writeReport, typ
 const QUICK = process.env.BENCH_QUICK === '1'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 2 : 4))
 const WARMUP = QUICK ? 0.5 : 1
-const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? (QUICK ? 6 : 20))
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? (QUICK ? 6 : 30))
 const DURABILITY = (process.env.BENCH_DURABILITY ?? 'flush') as RouterParams['durability']
 const PROFILE = process.env.BENCH_PROFILE === '1'
 const ONLY = process.env.BENCH_E2E_ONLY?.split(',') ?? null
@@ -80,18 +80,21 @@ async function side (server: Child, sc: Scenario): Promise<SideResult> {
   const serverCpu = server.sampler.cpu()
   const simCpu = server.extra?.sampler.cpu() ?? null
   const rss = server.sampler.rssMb.slice()
+  const anon = server.sampler.anonMb.slice()
   const alive = server.alive()
   const exit = await server.stop()
   if (VERBOSE) log(formatResult(load))
-  const half = rss.slice(Math.floor(rss.length / 2))
   return {
     load,
     serverCpu,
     simCpu,
     rssMaxMb: rss.length > 0 ? Math.max(...rss) : NaN,
     rssEndMb: rss.length > 0 ? rss[rss.length - 1] : NaN,
-    rssSlopeMbPerMin: sc.soak === true ? slopePerMinute(half, 250) : NaN,
+    anonMaxMb: anon.length > 0 ? Math.max(...anon) : NaN,
+    rssSlopeMbPerMin: sc.soak === true ? slopePerMinute(rss.slice(Math.floor(rss.length / 2)), 250) : NaN,
+    anonSlopeMbPerMin: sc.soak === true ? slopePerMinute(anon.slice(Math.floor(anon.length / 2)), 250) : NaN,
     rssSeries: sc.soak === true ? everyNth(rss, 4) : [],
+    anonSeries: sc.soak === true ? everyNth(anon, 4) : [],
     crashed: !alive,
     exit: `${String(exit.code)}${exit.signal !== null ? ' ' + exit.signal : ''}`
   }
@@ -135,7 +138,7 @@ async function runScenario (sc: Scenario): Promise<ScenarioResult> {
 
 function line (s: ScenarioResult): string {
   const f = (r: SideResult): string => `${Math.round(r.load.acceptedPerS).toLocaleString('en-US').padStart(7)}/s resp p50 ${ms(r.load.submitResp.p50)} p99 ${ms(r.load.submitResp.p99)} rcpt p99 ${ms(r.load.receipt.p99)}` +
-    ` cpu ${r.serverCpu.toFixed(2)} rss ${r.rssMaxMb}MB${refusals(r.load) > 0 ? ` refused ${refusals(r.load)}` : ''}${r.load.receipts.missing + r.load.receipts.unmatched > 0 ? ` receipts missing ${r.load.receipts.missing} unmatched ${r.load.receipts.unmatched}` : ''}${r.crashed ? ' CRASHED' : ''}`
+    ` cpu ${r.serverCpu.toFixed(2)} rss ${r.rssMaxMb}MB (anon ${r.anonMaxMb})${refusals(r.load) > 0 ? ` refused ${refusals(r.load)}` : ''}${r.load.receipts.missing + r.load.receipts.unmatched > 0 ? ` receipts missing ${r.load.receipts.missing} unmatched ${r.load.receipts.unmatched}` : ''}${r.crashed ? ' CRASHED' : ''}`
   return `${s.name.padEnd(34)} router ${f(s.router)} | baseline ${f(s.baseline!)} | ${s.ratio.toFixed(2)}×\n`
 }
 

@@ -118,9 +118,10 @@ export class HttpServer {
       const m = c.re.exec(path)
       if (m === null) continue
       if (c.route.method !== method) { allowed.push(c.route.method); continue }
+      const p = pathParams(c.names, m)
+      if (p === null) break // malformed %-escapes: no such resource
       found = c
-      params = {}
-      for (let i = 0; i < c.names.length; i++) params[c.names[i]] = decodeURIComponent(m[i + 1])
+      params = p
       break
     }
     const label = found?.route.path ?? 'unmatched'
@@ -178,7 +179,7 @@ export class HttpServer {
     const headers: Record<string, string> = {}
     if (r instanceof ApiError) {
       text = JSON.stringify({ error: r })
-      // The rest of an oversized body is not read: the connection goes after this answer.
+      // An oversized body is dropped, never buffered; the connection goes after this answer.
       if (r.status === 413) headers.connection = 'close'
       if (r.status === 401) headers['www-authenticate'] = 'Bearer'
     } else {
@@ -191,7 +192,17 @@ export class HttpServer {
   }
 }
 
-const EMPTY = Buffer.alloc(0)
+const EMPTY: Buffer = Buffer.alloc(0)
+
+function pathParams (names: string[], m: RegExpExecArray): Record<string, string> | null {
+  const params: Record<string, string> = {}
+  try {
+    for (let i = 0; i < names.length; i++) params[names[i]] = decodeURIComponent(m[i + 1])
+  } catch {
+    return null
+  }
+  return params
+}
 
 /** The body, or null when it exceeds `limit` (checked against Content-Length first). */
 async function readBody (req: IncomingMessage, limit: number): Promise<Buffer | null> {
@@ -204,7 +215,8 @@ async function readBody (req: IncomingMessage, limit: number): Promise<Buffer | 
     req.on('data', (c: Buffer) => {
       if (over) return
       size += c.length
-      if (size > limit) { over = true; chunks.length = 0; return }
+      // Answered at once; the rest is read and dropped until the connection closes after the 413.
+      if (size > limit) { over = true; chunks.length = 0; resolve(null); return }
       chunks.push(c)
     })
     req.on('end', () => resolve(over ? null : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)))

@@ -72,9 +72,11 @@ export function applyHoldEnd (ctx: ApplyContext, book: Book, account: string, re
   const dbs = ctx.dbs
   const key = [account, GENERIC_HOLD + ref]
   const buf = dbs.holds.getBinaryFast(key)
-  const row = book.account(account)
-  if (buf === undefined || row === undefined) return
+  if (buf === undefined) return
+  // Decoded at once: the next read reuses lmdb's buffer.
   const hold = readState(ctx.r.on(buf))
+  const row = book.account(account)
+  if (row === undefined) return
   const take = amount < 0 ? hold.rem : Math.min(amount, hold.rem)
   if (charge) book.charge(account, row, GENERIC_HOLD + ref, -1, take)
   else book.release(account, row, GENERIC_HOLD + ref, -1, take)

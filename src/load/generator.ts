@@ -126,6 +126,7 @@ export class LoadGenerator implements SessionHandler {
     }
     // Sending ends when the limits are reached; then the responses in flight, then the receipts.
     await this.until(() => !this.mayStillSend(performance.now()), Infinity, 10)
+    this.pump()
     this.stopSending()
     await this.until(() => this.inflight === 0, o.requestTimeoutMs + 1000)
     const receiptDeadline = performance.now() + o.receiptWaitMs
@@ -212,8 +213,8 @@ export class LoadGenerator implements SessionHandler {
     const sched = this.schedule
     if (sched === null || this.stopping) return
     const now = performance.now()
-    if (!this.mayStillSend(now)) return this.stopSending()
-    const due = Math.min(sched.dueBy(now), this.limit)
+    // A late timer still sends what fell due before the end; nothing due after it.
+    const due = Math.min(sched.dueBy(Math.min(now, this.sendUntil - 1e-6)), this.limit)
     const n = this.sessions.length
     while (this.next < due) {
       let b = -1
@@ -222,11 +223,16 @@ export class LoadGenerator implements SessionHandler {
         this.cursor = c + 1 === n ? 0 : c + 1
         if (this.sessions[c].canSend()) { b = c; break }
       }
-      if (b < 0) break
+      if (b < 0) {
+        // Every bind gone (the server died): nothing will free a slot, so a count-only run must end.
+        if (this.sessions.every((x) => x.isClosed)) this.stopSending()
+        break
+      }
       this.sendOn(b, sched.intendedTime(this.next))
     }
     const backlog = due - this.next
     if (backlog > this.maxBacklog) this.maxBacklog = backlog
+    if (!this.mayStillSend(now)) this.stopSending()
   }
 
   private responded (err: Error | null, resp: ResponsePdu | null, token: number): void {

@@ -12,6 +12,7 @@ import { CommandStatus } from '../smpp/pdu/status.js'
 import { formatAbsoluteTime } from '../smpp/time.js'
 import type { DataSm, DeliverSm } from '../smpp/pdu/types.js'
 import { LmdbStore, type MessageIdGenerator } from '../store/index.js'
+import { Pricing } from '../ledger/index.js'
 import type { AcceptRequest, MessageRecord, PartRef } from '../store/types.js'
 import { Dispatcher, OutMessage } from './dispatcher.js'
 import { EngineOutbox } from './engine-outbox.js'
@@ -73,7 +74,7 @@ export class Engine implements EngineApi {
     this.log = (opts.logger ?? silentLogger).child({ engine: this.index })
     this.registry = opts.registry ?? new Registry()
     // Only the first engine recovers and prunes: the others would only repeat its work.
-    this.store = new LmdbStore({ config: opts.config.store, pricing: undefined, logger: this.log, registry: this.registry, recover: this.index === 0, prune: this.index === 0 })
+    this.store = new LmdbStore({ config: opts.config.store, pricing: new Pricing(opts.config.pricing), logger: this.log, registry: this.registry, recover: this.index === 0, prune: this.index === 0 })
     this.metrics = {
       receipts: counter(this.registry, 'instrada_carrier_receipts_total', 'Carrier receipts by correlation result', ['result']),
       mo: counter(this.registry, 'instrada_carrier_mo_total', 'Mobile-originated messages from carriers, by result', ['result']),

@@ -13,6 +13,7 @@ import { CustomerIngress } from './ingress.js'
 import { Intake } from './intake.js'
 import { CustomerOutbox } from './outbox.js'
 import { MetricsServer } from './metrics-server.js'
+import { HttpApi } from '../http/index.js'
 
 export interface RouterOptions {
   logger?: Logger
@@ -28,6 +29,9 @@ export class Router {
   readonly intake: Intake
   readonly server: SmppServer
   readonly metrics: MetricsServer | null
+  /** The HTTP API, when the config has an `http:` section. */
+  readonly http: HttpApi | null
+  private enginesStarted = false
   private starting: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -48,6 +52,34 @@ export class Router {
       registry: this.registry
     })
     this.metrics = config.metrics === null ? null : new MetricsServer(config.metrics, this.registry, async () => await this.engines.workerMetrics(), this.log)
+    this.http = config.http === null ? null : this.buildHttp(config)
+  }
+
+  private buildHttp (config: InstradaConfig): HttpApi {
+    // Not started when there is no metrics listener: only its merged text() is used.
+    const merged = this.metrics ?? new MetricsServer({ host: '127.0.0.1', port: 0 }, this.registry, async () => await this.engines.workerMetrics(), this.log)
+    return new HttpApi(config.http!, {
+      config,
+      intake: this.intake,
+      engines: this.engines,
+      logger: this.log,
+      registry: this.registry,
+      system: {
+        started: () => this.enginesStarted,
+        carriersUp: async () => await this.carrierBindsUp(),
+        metricsText: async () => await merged.text(),
+        metricsContentType: this.registry.contentType
+      }
+    })
+  }
+
+  /** Carrier sessions bound, over the main registry (inline engine) and every worker's. */
+  private async carrierBindsUp (): Promise<number> {
+    let n = 0
+    for (const reg of [await this.registry.getMetricsAsJSON(), ...await this.engines.workerMetrics()]) {
+      for (const m of reg) if (m.name === 'instrada_carrier_binds_up') for (const v of m.values) n += v.value
+    }
+    return n
   }
 
   static fromFile (file: string, opts: RouterOptions = {}): Router {
@@ -60,9 +92,11 @@ export class Router {
     this.starting ??= (async () => {
       if (this.simulator !== null) await this.simulator.start()
       await this.engines.start()
+      this.enginesStarted = true
       await this.server.start()
       await this.metrics?.start()
-      this.log.info({ port: this.server.port, engines: this.engines.size, carriers: this.config.carriers.map((c) => c.name) }, 'router started')
+      await this.http?.start()
+      this.log.info({ port: this.server.port, http: this.http?.port, engines: this.engines.size, carriers: this.config.carriers.map((c) => c.name) }, 'router started')
     })()
     return this.starting
   }
@@ -76,6 +110,7 @@ export class Router {
     await this.engines.reload(next)
     this.intake.reload(next)
     this.server.setAccounts(next.accounts.map((a) => a.smpp))
+    this.http?.reload(next)
     this.config = next
     this.log.info({ file }, 'config reloaded')
   }
@@ -83,6 +118,7 @@ export class Router {
   close (): Promise<void> {
     this.closing ??= (async () => {
       await this.starting?.catch(() => {})
+      await this.http?.close()
       await this.metrics?.close()
       await this.server.close()
       await this.engines.close()

@@ -8,7 +8,7 @@ import type { Pricing } from '../ledger/pricing.js'
 import { refusal } from '../ledger/refusal.js'
 import type { Refusal } from '../ledger/types.js'
 import { canonicalCarrierId } from './carrier-id.js'
-import { ByteReader, ByteWriter, FLAG_RECEIPT, newState, readMessage, readState, writeMessage, writeState, type PartStatus, type StateRow } from './codec.js'
+import { ByteReader, ByteWriter, FLAG_RECEIPT, newState, readMessage, readState, writeMessage, writeNewState, writeState, type PartStatus, type StateRow } from './codec.js'
 import type { Dbs, Key } from './schema.js'
 import type { AcceptRequest, AcceptResult, FinalState, FinishResult } from './types.js'
 
@@ -138,7 +138,7 @@ export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult 
     book.hold(m.account, row, m.id, -1, cost)
   }
   // The state row in holds is also the unfinished-work index, so it exists even for a free message.
-  dbs.holds.put(key, writeState(ctx.w, newState(cost, partCost, parts, sch, m.validUntil, ctx.now, receiptFlag(m.origin.kind, m.registeredDelivery))))
+  dbs.holds.put(key, writeNewState(ctx.w, cost, partCost, parts, sch, m.validUntil, ctx.now, receiptFlag(m.origin.kind, m.registeredDelivery)))
   if (sch !== null) for (let i = 0; i < parts; i++) dbs.due.put([sch, m.account, m.id, i], null)
   return { ok: true, id: m.id, cost, partCost }
 }

@@ -17,10 +17,12 @@ const ROW_VERSION = 1
 
 export class ByteWriter {
   buf: Buffer
+  private dv: DataView
   pos = 0
 
   constructor (size = 1 << 16) {
     this.buf = Buffer.allocUnsafeSlow(size)
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length)
   }
 
   reset (): this {
@@ -33,11 +35,21 @@ export class ByteWriter {
     return this.buf.subarray(0, this.pos)
   }
 
+  /** The bytes written since reset() as a value for an lmdb put, without allocating a view:
+   *  lmdb-js honours `start`/`end` on a value buffer (the protocol msgpackr uses). */
+  out (): Buffer {
+    const b = this.buf as PutBuffer
+    b.start = 0
+    b.end = this.pos
+    return b
+  }
+
   private room (n: number): void {
     if (this.pos + n <= this.buf.length) return
     const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n))
     this.buf.copy(next, 0, 0, this.pos)
     this.buf = next
+    this.dv = new DataView(next.buffer, next.byteOffset, next.length)
   }
 
   u8 (v: number): void {
@@ -47,30 +59,53 @@ export class ByteWriter {
 
   u32 (v: number): void {
     this.room(4)
-    this.buf.writeUInt32LE(v, this.pos)
+    this.dv.setUint32(this.pos, v, true)
     this.pos += 4
   }
 
   f64 (v: number | null): void {
     this.room(8)
-    this.buf.writeDoubleLE(v === null ? NaN : v, this.pos)
+    this.dv.setFloat64(this.pos, v === null ? NaN : v, true)
     this.pos += 8
   }
 
   str (s: string | null): void {
     if (s === null) { this.u32(NULL_LEN); return }
-    this.room(4 + s.length * 3)
-    const n = this.buf.write(s, this.pos + 4, 'utf8')
-    this.buf.writeUInt32LE(n, this.pos)
-    this.pos += 4 + n
+    const len = s.length
+    this.room(4 + len * 3)
+    const buf = this.buf
+    const at = this.pos + 4
+    // Our strings are short and almost always ASCII (ids, numbers, names): copy them by hand,
+    // which beats Buffer#write's call overhead; anything else takes the UTF-8 path.
+    if (len <= 64) {
+      let i = 0
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i)
+        if (c >= 0x80) break
+        buf[at + i] = c
+      }
+      if (i === len) {
+        this.dv.setUint32(this.pos, len, true)
+        this.pos = at + len
+        return
+      }
+    }
+    const n = buf.write(s, at, 'utf8')
+    this.dv.setUint32(this.pos, n, true)
+    this.pos = at + n
   }
 
   bytes (b: Uint8Array): void {
     this.room(4 + b.length)
-    this.buf.writeUInt32LE(b.length, this.pos)
+    this.dv.setUint32(this.pos, b.length, true)
     this.buf.set(b, this.pos + 4)
     this.pos += 4 + b.length
   }
+}
+
+interface PutBuffer extends Buffer {
+  start: number
+  end: number
 }
 
 export class ByteReader {
@@ -172,7 +207,7 @@ export function writeMessage (w: ByteWriter, m: MessageRow): Buffer {
   w.f64(m.sch)
   w.u32(m.p.length)
   for (let i = 0; i < m.p.length; i++) w.bytes(m.p[i])
-  return w.view()
+  return w.out()
 }
 
 export function readMessage (r: ByteReader): MessageRow {
@@ -265,7 +300,7 @@ export function writeState (w: ByteWriter, s: StateRow): Buffer {
     w.str(p.cmid)
     w.str(p.err)
   }
-  return w.view()
+  return w.out()
 }
 
 export function readState (r: ByteReader): StateRow {
@@ -295,6 +330,34 @@ export function readState (r: ByteReader): StateRow {
     }
   }
   return { rem, pc, parts, sch, vu, rcv, flags, fin, st }
+}
+
+/** The bytes of `newState(...)` without building it (the accept path). */
+export function writeNewState (w: ByteWriter, rem: number, pc: number, parts: number, sch: number | null, vu: number | null, rcv: number, flags: number): Buffer {
+  w.reset()
+  w.u8(ROW_VERSION)
+  w.u8(flags)
+  w.f64(rem)
+  w.f64(pc)
+  w.u32(parts)
+  w.f64(sch)
+  w.f64(vu)
+  w.f64(rcv)
+  w.f64(null)
+  for (let i = 0; i < parts; i++) {
+    w.u8(0) // queued
+    w.f64(rcv)
+    w.f64(null)
+    w.f64(null)
+    w.f64(null)
+    w.f64(0)
+    w.f64(0)
+    w.f64(sch)
+    w.str(null)
+    w.str(null)
+    w.str(null)
+  }
+  return w.out()
 }
 
 /** Only the open reservation (reconcile sums it without decoding the parts). */

@@ -75,6 +75,18 @@ t.test('refusals are counted by command_status; a wrong password fails the bind'
   t.throws(() => new LoadGenerator({ port: sim.port(), ...auth, count: 0, seconds: 0 }), { code: 'INS_ERR_CONFIG' }, 'an unbounded run is refused')
 })
 
+t.test('a server that dies ends a count-bounded open-loop run instead of hanging it', async (t) => {
+  const sim = await simulator(t)
+  const gen = new LoadGenerator({ port: sim.port(), ...auth, binds: 2, window: 20, rate: 2000, count: 1_000_000, seconds: 0, receiptWaitMs: 0, requestTimeoutMs: 2000 })
+  t.teardown(() => gen.close())
+  await gen.start()
+  const running = gen.run()
+  setTimeout(() => { sim.close().catch(() => {}) }, 300)
+  const r = await running
+  t.ok(r.sent > 100 && r.sent < 1_000_000, `stopped after ${r.sent} sent`)
+  t.ok(r.accepted > 0, 'some were answered before the server went away')
+})
+
 t.test('instrada load prints the table and writes the JSON', async (t) => {
   const sim = await simulator(t)
   const dir = mkdtempSync(join(tmpdir(), 'instrada-load-'))

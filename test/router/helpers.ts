@@ -18,6 +18,18 @@ export async function freePort (): Promise<number> {
   })
 }
 
+/** `n` distinct free ports: all held open together, so two can't be the same one. */
+export async function freePorts (n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, async () => await new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => resolve(s))
+  })))
+  const ports = servers.map((s) => (s.address() as { port: number }).port)
+  await Promise.all(servers.map(async (s) => await new Promise((resolve) => s.close(resolve))))
+  return ports
+}
+
 export const DEMO_HASH = 'scrypt$16384$8$1$QkOGPBRr88/6UneZppbbyg==$23M61r34l53eLw1aPpU319/DvMDmLEyUTHfD12wjXLc='
 
 export interface TestSetup {
@@ -35,6 +47,10 @@ export interface SetupOptions {
   simWorld?: string
   /** Extra YAML under the demo account. */
   demo?: string
+  /** The demo account's initial_credit (default 1000). */
+  demoCredit?: number
+  /** Extra YAML under the `other` account. */
+  other?: string
   router?: string
   carrierIt?: string
   carrierWorld?: string
@@ -45,7 +61,8 @@ export interface SetupOptions {
 
 export async function testConfig (o: SetupOptions = {}): Promise<TestSetup> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'instrada-router-'))
-  const ports = { smpp: await freePort(), it: await freePort(), world: await freePort() }
+  const [smpp, it, world] = await freePorts(3)
+  const ports = { smpp, it, world }
   const text = `
 log: { level: silent }
 ${o.extra ?? ''}
@@ -53,7 +70,7 @@ smpp: { host: 127.0.0.1, port: ${ports.smpp}, window: 1000 }
 accounts:
   - system_id: demo
     password_hash: '${DEMO_HASH}'
-    initial_credit: 1000
+    initial_credit: ${o.demoCredit ?? 1000}
     italian_vat: true
     senders:
       - { addr: Instrada, kind: alpha, state: active }
@@ -63,6 +80,7 @@ ${indent(o.demo ?? '', 4)}
     password_hash: '${DEMO_HASH}'
     initial_credit: 1000
     senders: [{ addr: OtherCo, kind: alpha, state: active }]
+${indent(o.other ?? '', 4)}
 store: { path: '${join(dir, 'db')}', durability: commit }
 router:
   workers: ${o.workers ?? 0}

@@ -174,9 +174,8 @@ function variablesOf (v: unknown, to: string[]): Variables | null | ApiError {
 function render (text: string, vals: Record<string, string | number> | undefined, to: string): string | ApiError {
   let missing: string | null = null
   const out = text.replace(PLACEHOLDER, (m, name: string) => {
-    const v = vals?.[name]
-    if (v === undefined) { missing ??= name; return m }
-    return String(v)
+    if (vals === undefined || !Object.hasOwn(vals, name)) { missing ??= name; return m }
+    return String(vals[name])
   })
   if (missing !== null) return badField(`variables.${to}.${missing as string}`, 'MISSING_VARIABLE', `no value for {${missing as string}} for recipient '${to}'`)
   return out
