@@ -172,6 +172,9 @@ export class Dispatcher {
       this.store.dispatch(p.ref, p.carrier).then(() => {
         q.marking--
         this.send(q, p)
+        // The marking cap may have stopped the pump: nothing else restarts it when the pool
+        // itself never filled (no 'drain' will come).
+        if (q.queue.length > 0) this.pump(q)
       }, (err: unknown) => {
         q.marking--
         this.log.error({ err, id: p.msg.id }, 'could not mark part as dispatched')
