@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const scenarios = (process.env.BENCH_ONLY ?? 'codec,rules,session,sim,carrier-pool,ledger,e2e').split(',')
+const scenarios = (process.env.BENCH_ONLY ?? 'codec,rules,session,sim,carrier-pool,ledger,e2e,http').split(',')
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}`
 let report = `# Instrada benchmarks ${new Date().toISOString()}\n${machine}\n`
 process.stdout.write(report)
