@@ -32,6 +32,8 @@ export class Book {
 
   reset (now: number): void {
     this.rows.clear()
+    // Writers are kept per account between batches; a node with very many accounts starts over.
+    if (this.traffic.size > 1000) this.traffic.clear()
     for (const t of this.traffic.values()) t.used = false
     this.alerts.length = 0
     this.now = now
@@ -105,7 +107,6 @@ export class Book {
   private item (account: string, op: TrafficItem[0], ref: string, part: number, amount: number, dBalance: number, dHold: number): void {
     let t = this.traffic.get(account)
     if (t === undefined) {
-      if (this.traffic.size > 1000) this.traffic.clear()
       t = { amount: 0, hold: 0, items: new ByteWriter(4096), used: false }
       this.traffic.set(account, t)
     }

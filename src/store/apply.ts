@@ -8,18 +8,23 @@ import type { Pricing } from '../ledger/pricing.js'
 import { refusal } from '../ledger/refusal.js'
 import type { Refusal } from '../ledger/types.js'
 import { canonicalCarrierId } from './carrier-id.js'
-import { ByteReader, ByteWriter, FLAG_RECEIPT, newState, readMessage, readState, writeMessage, writeNewState, writeState, type PartStatus, type StateRow } from './codec.js'
+import { ByteReader, ByteWriter, FLAG_RECEIPT, newState, readMessage, readState, writeMessage, writeState, type PartStatus, type StateRow } from './codec.js'
 import type { Dbs, Key } from './schema.js'
 import type { AcceptRequest, AcceptResult, FinalState, FinishResult } from './types.js'
 
-/** A message's state row as loaded in this batch: where it came from and whether it changed. */
+/** A message's state row as this writer last saw it, and where it is stored. */
 interface Live {
   key: Key
   row: StateRow
   /** 0: not stored yet, 1: in holds, 2: in status. */
-  from: number
+  at: number
   dirty: boolean
+  /** Rebuilt from the message row (no state row was found): holds nothing. */
+  rebuilt: boolean
 }
+
+/** Open state rows kept between batches (about 300 bytes each). */
+const CACHE_MAX = 100_000
 
 export class ApplyContext {
   readonly dbs: Dbs
@@ -28,8 +33,16 @@ export class ApplyContext {
   now = 0
   readonly w = new ByteWriter()
   readonly r = new ByteReader()
-  /** State rows touched in this batch, written back once in flushStates(). */
+  /**
+   * State rows of unfinished messages this writer wrote, so that a commit right after its
+   * accept reads nothing. Valid only while no other writer committed in between: begin()
+   * checks the LMDB transaction id and drops everything when it moved on by more than our
+   * own commit (another thread or process wrote) or when our last transaction may have
+   * failed.
+   */
   private readonly live = new Map<string, Live>()
+  private readonly dirty: Live[] = []
+  private lastTxn = -1
 
   constructor (dbs: Dbs, book: Book, pricing: Pricing) {
     this.dbs = dbs
@@ -37,20 +50,38 @@ export class ApplyContext {
     this.pricing = pricing
   }
 
-  /** The state row of a message, from this batch's cache, holds, status, or (for a message
-   *  stored without one) built from the message row. */
+  /** Starts a batch. `txnId`: this write transaction's id; `sameTxn`: the previous batch ran
+   *  in the same LMDB transaction (lmdb-js ran both callbacks in one synchronous loop). */
+  begin (now: number, txnId: number, sameTxn: boolean): void {
+    this.now = now
+    this.dirty.length = 0
+    const ok = this.lastTxn >= 0 && (txnId === this.lastTxn + 1 || (txnId === this.lastTxn && sameTxn))
+    if (!ok) this.live.clear()
+    this.lastTxn = txnId
+  }
+
+  /** Forgets every cached row (after a failure in a batch). */
+  forget (): void {
+    this.live.clear()
+    this.lastTxn = -1
+  }
+
+  /** The state row of a message, from the cache, holds, status, or (for a message stored
+   *  without one) built from the message row. */
   state (account: string, id: string): Live | undefined {
     const k = account + '\u0000' + id
     let l = this.live.get(k)
     if (l !== undefined) return l
     const key: Key = [account, id]
+    // Decoded at once: the next read reuses lmdb's buffer.
     let buf = this.dbs.holds.getBinaryFast(key)
-    let from = 1
+    let at = 1
     if (buf === undefined) {
       buf = this.dbs.status.getBinaryFast(key)
-      from = 2
+      at = 2
     }
     let row: StateRow
+    let rebuilt = false
     if (buf !== undefined) {
       row = readState(this.r.on(buf))
     } else {
@@ -58,34 +89,52 @@ export class ApplyContext {
       if (mbuf === undefined) return undefined
       const m = readMessage(this.r.on(mbuf))
       row = newState(0, m.pc, m.p.length, m.sch, m.vu, m.rcv, receiptFlag(m.origin.kind, m.rd))
-      from = 0
+      at = 0
+      rebuilt = true
     }
-    l = { key, row, from, dirty: false }
-    this.live.set(k, l)
+    l = { key, row, at, dirty: false, rebuilt }
+    this.keep(k, l)
     return l
   }
 
-  /** Forgets what a previous (possibly failed) batch loaded. */
-  begin (now: number): void {
-    this.now = now
-    this.live.clear()
+  /** A state row created by accept in this batch. */
+  created (account: string, id: string, key: Key, row: StateRow): void {
+    const l: Live = { key, row, at: 0, dirty: false, rebuilt: false }
+    this.keep(account + '\u0000' + id, l)
+    this.touch(l)
   }
 
-  /** Writes the changed state rows: in holds while a part is open, in status after. */
+  touch (l: Live): void {
+    if (l.dirty) return
+    l.dirty = true
+    this.dirty.push(l)
+  }
+
+  private keep (k: string, l: Live): void {
+    if (this.live.size >= CACHE_MAX) this.live.clear()
+    this.live.set(k, l)
+  }
+
+  /** Writes the changed state rows: in holds while a part is open, in status after (and then
+   *  out of the cache: later transitions are rare and may come from another thread). */
   flushStates (): void {
     const { dbs, w } = this
-    for (const l of this.live.values()) {
-      if (!l.dirty) continue
+    for (let i = 0; i < this.dirty.length; i++) {
+      const l = this.dirty[i]
+      l.dirty = false
       const buf = writeState(w, l.row)
       if (isOpen(l.row)) {
         dbs.holds.put(l.key, buf)
-        if (l.from === 2) dbs.status.remove(l.key)
+        if (l.at === 2) dbs.status.remove(l.key)
+        l.at = 1
       } else {
         dbs.status.put(l.key, buf)
-        if (l.from === 1) dbs.holds.remove(l.key)
+        if (l.at === 1) dbs.holds.remove(l.key)
+        l.at = 2
+        this.live.delete((l.key[0] as string) + '\u0000' + (l.key[1] as string))
       }
     }
-    this.live.clear()
+    this.dirty.length = 0
   }
 }
 
@@ -137,8 +186,9 @@ export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult 
   if (cost > 0) {
     book.hold(m.account, row, m.id, -1, cost)
   }
-  // The state row in holds is also the unfinished-work index, so it exists even for a free message.
-  dbs.holds.put(key, writeNewState(ctx.w, cost, partCost, parts, sch, m.validUntil, ctx.now, receiptFlag(m.origin.kind, m.registeredDelivery)))
+  // The state row in holds is also the unfinished-work index, so it exists even for a free
+  // message. Written with the batch's other state rows (flushStates), kept for the commit.
+  ctx.created(m.account, m.id, key, newState(cost, partCost, parts, sch, m.validUntil, ctx.now, receiptFlag(m.origin.kind, m.registeredDelivery)))
   if (sch !== null) for (let i = 0; i < parts; i++) dbs.due.put([sch, m.account, m.id, i], null)
   return { ok: true, id: m.id, cost, partCost }
 }
@@ -163,7 +213,7 @@ export function applyDispatch (ctx: ApplyContext, account: string, id: string, p
   p.cid = carrierId
   p.n++
   dropDue(ctx.dbs, account, id, part, p)
-  l.dirty = true
+  ctx.touch(l)
 }
 
 export function applyCommit (ctx: ApplyContext, account: string, id: string, part: number, carrierId: string, cmid: string): void {
@@ -186,7 +236,7 @@ export function applyCommit (ctx: ApplyContext, account: string, id: string, par
     l.row.rem -= cost
   }
   dbs.carrier.put([carrierId, canonicalCarrierId(cmid)], [account, id, part])
-  l.dirty = true
+  ctx.touch(l)
 }
 
 export function applyRetry (ctx: ApplyContext, account: string, id: string, part: number, dueAt: number, error: string | null): void {
@@ -199,7 +249,7 @@ export function applyRetry (ctx: ApplyContext, account: string, id: string, part
   p.err = error
   p.due = Math.floor(dueAt)
   dbs.due.put([p.due, account, id, part], null)
-  l.dirty = true
+  ctx.touch(l)
 }
 
 /** A final outcome. An uncharged part is charged if the network had it (delivered /
@@ -218,7 +268,7 @@ export function applyFinish (ctx: ApplyContext, account: string, id: string, par
   p.err = error
   if (p.chg === 0) {
     // A row rebuilt from the message alone (from 0) holds nothing to release.
-    const cost = l.from === 0 ? 0 : st.pc
+    const cost = l.rebuilt ? 0 : st.pc
     if (state === 'delivered' || state === 'undeliverable') {
       p.chg = cost > 0 ? cost : -1
       if (cost > 0) book.charge(account, row, id, part, cost)
@@ -227,7 +277,7 @@ export function applyFinish (ctx: ApplyContext, account: string, id: string, par
     }
     st.rem -= cost
   }
-  l.dirty = true
+  ctx.touch(l)
   let done = true
   for (const q of st.st) if (!isFinal(q.st)) { done = false; break }
   if (done) {

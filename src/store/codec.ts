@@ -21,6 +21,7 @@ export class ByteWriter {
   pos = 0
 
   constructor (size = 1 << 16) {
+    // Not pooled, so byteOffset is 0: lmdb-js takes the address of `buf.buffer` plus `start`.
     this.buf = Buffer.allocUnsafeSlow(size)
     this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length)
   }

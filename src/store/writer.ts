@@ -35,6 +35,8 @@ export class Writer {
   private scheduled = false
   private inflight = new Set<Promise<void>>()
   private closing = false
+  private inLoop = false
+  private readonly endLoop = (): void => { this.inLoop = false }
   readonly stats: WriterStats = { batches: 0, ops: 0, messages: 0 }
 
   constructor (dbs: Dbs, pricing: Pricing, durability: Durability, onAlerts: (alerts: LowCreditAlert[]) => void) {
@@ -107,7 +109,14 @@ export class Writer {
   private run (batch: Op[]): LowCreditAlert[] | null {
     const book = this.ctx.book
     book.reset(Date.now())
-    this.ctx.begin(book.now)
+    // Callbacks that lmdb-js runs in one synchronous loop share one LMDB transaction.
+    const sameTxn = this.inLoop
+    if (!sameTxn) {
+      this.inLoop = true
+      queueMicrotask(this.endLoop)
+    }
+    this.ctx.begin(book.now, this.env.getWriteTxnId(), sameTxn)
+    let failed = false
     this.stats.batches++
     this.stats.ops += batch.length
     for (let i = 0; i < batch.length; i++) {
@@ -118,10 +127,17 @@ export class Writer {
         // Only storage failures land here (business outcomes are results); the transaction
         // will most likely fail as a whole and reject every op of the batch.
         op.result = new Failure(err)
+        failed = true
       }
     }
-    this.ctx.flushStates()
-    book.flush()
+    try {
+      this.ctx.flushStates()
+      book.flush()
+    } catch (err) {
+      this.ctx.forget()
+      throw err
+    }
+    if (failed) this.ctx.forget()
     return book.alerts.length > 0 ? book.alerts.splice(0) : null
   }
 

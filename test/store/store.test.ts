@@ -176,3 +176,25 @@ t.test('background pruning runs on its own and stops at close', async (t) => {
   t.equal(store.closed, true)
   await t.rejects(store.accept(message('acme')), ClosedError, 'work offered after close is refused')
 })
+
+t.test('two writers on one environment: neither acts on a stale copy of the other\'s rows', async (t) => {
+  const dir = tempDir(t)
+  const a = await openStore(t, dir)
+  const b = await openStore(t, dir)
+  await a.ledger.ensureAccount('acme', { initialCredit: 10_000, alerts: [] })
+  const msg = message('acme', { payloads: [Buffer.from('one'), Buffer.from('two')] })
+  t.match(await a.accept(msg), { ok: true, cost: 2000 })
+  // b commits part 0 and finishes part 1: a, which wrote the message and still remembers its
+  // rows, must see both and change nothing more.
+  await b.commit({ account: 'acme', id: msg.id, part: 0 }, 'carrierA', '77')
+  t.same(await b.finish({ account: 'acme', id: msg.id, part: 1 }, 'rejected', null), { changed: true, messageDone: false })
+  await a.commit({ account: 'acme', id: msg.id, part: 0 }, 'carrierA', '77')
+  t.same(await a.finish({ account: 'acme', id: msg.id, part: 1 }, 'expired', null), { changed: false, messageDone: false }, 'already final')
+  t.same(await a.finish({ account: 'acme', id: msg.id, part: 0 }, 'delivered', null), { changed: true, messageDone: true })
+  t.same(await b.finish({ account: 'acme', id: msg.id, part: 0 }, 'delivered', null), { changed: false, messageDone: false })
+  t.same(await a.ledger.balance('acme'), { account: 'acme', balance: 9000, held: 0, available: 9000 }, 'one part charged, one released, once each')
+  const rec = await b.get('acme', msg.id)
+  t.same(rec?.parts.map((p) => [p.state, p.charged]), [['delivered', 1000], ['rejected', 0]])
+  t.same((await a.peekReceipts('acme', 10)).map((r) => r.receipt), [{ message: msg.id, queuedAt: rec?.finishedAt }], 'one receipt owed')
+  t.ok((await a.ledger.reconcile()).every((r) => r.ok))
+})
