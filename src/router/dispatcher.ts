@@ -19,6 +19,10 @@ export class OutMessage {
   remaining: number
   cancelled = false
   plan: string[] | null = null
+  /** Parts whose hand-off to a carrier has begun: replace_sm is refused from the first one. */
+  handedOver = 0
+  /** Counted in the engine's queue limits (messages from accept, not reloaded retries). */
+  counted = false
 
   constructor (
     readonly account: string,
@@ -169,6 +173,7 @@ export class Dispatcher {
       if (p.msg.cancelled) { this.settle(p.msg); continue }
       if (p.msg.validUntil <= now) { this.finish(p, 'expired', 'validity period ended before hand-off'); continue }
       q.marking++
+      p.msg.handedOver++
       this.store.dispatch(p.ref, p.carrier).then(() => {
         q.marking--
         this.send(q, p)

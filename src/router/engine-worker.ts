@@ -39,6 +39,7 @@ port.on('message', (batch: Inbound[]) => {
       case 'query': reply(m.rid, engine.query(m.job)); break
       case 'cancel': reply(m.rid, engine.cancel(m.job)); break
       case 'get': reply(m.rid, engine.get(m.job)); break
+      case 'replace': reply(m.rid, engine.replace(m.job)); break
       case 'delivered': engine.delivered(m.account, m.keys); break
       case 'undelivered': engine.undelivered(m.account, m.keys); break
       case 'drain': engine.drain(m.account); break

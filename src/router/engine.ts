@@ -16,7 +16,7 @@ import { Pricing } from '../ledger/index.js'
 import type { AcceptRequest, MessageRecord, PartRef } from '../store/types.js'
 import { Dispatcher, OutMessage } from './dispatcher.js'
 import { EngineOutbox } from './engine-outbox.js'
-import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryReply } from './protocol.js'
+import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
 import { MESSAGE_STATE_OF, ownerOf } from './shares.js'
 import type { AccountLimits } from './config.js'
 import { customerMo, dedicatedNumbers, digitsOf } from './mo.js'
@@ -220,6 +220,7 @@ export class Engine implements EngineApi {
     } else {
       const msg = new OutMessage(job.account, id, job.type, job.sender, job.senderKind, job.destination, job.country,
         job.dataCoding, job.esmClass, job.protocolId, job.priorityFlag, job.bodies, job.concatRef, job.cutFor, job.validUntil)
+      msg.counted = true
       this.live.set(id, msg)
       this.dispatcher!.enqueue(msg)
     }
@@ -249,6 +250,39 @@ export class Engine implements EngineApi {
     if (live !== undefined) live.cancelled = true
     for (const p of rec.parts) await this.store.finish({ account: rec.account, id: rec.id, part: p.part }, 'failed', 'cancelled by the customer')
     return CommandStatus.ESME_ROK
+  }
+
+  /**
+   * replace_sm: refused once any part's hand-off has begun. The message's parts in memory are
+   * dropped, the store swaps the bodies (checking again, in its transaction, that no part left),
+   * and the message is queued again from the store — unless it is now scheduled for later, when
+   * the due poller takes it.
+   */
+  async replace (job: ReplaceJob): Promise<number> {
+    const live = this.live.get(job.messageId)
+    if (live !== undefined) {
+      if (live.account !== job.account) return CommandStatus.ESME_RINVMSGID
+      if (live.handedOver > 0) return CommandStatus.ESME_RREPLACEFAIL
+      live.cancelled = true
+      this.live.delete(job.messageId)
+    }
+    const outcome = await this.store.replace(job.account, job.messageId, {
+      payloads: job.bodies, scheduledAt: job.scheduledAt, validUntil: job.validUntil, registeredDelivery: job.registeredDelivery
+    })
+    if (outcome === 'not_found') return CommandStatus.ESME_RINVMSGID
+    if (live !== undefined) {
+      const rec = await this.store.get(job.account, job.messageId)
+      if (rec !== null && (rec.scheduledAt === null || rec.scheduledAt <= Date.now())) {
+        const msg = outMessageOf(rec)
+        const parts = rec.parts.filter((p) => p.state === 'queued').map((p) => p.part)
+        msg.remaining = parts.length
+        msg.counted = true
+        this.count(rec.account, 1)
+        this.live.set(rec.id, msg)
+        this.dispatcher!.enqueue(msg, parts)
+      }
+    }
+    return outcome === 'ok' ? CommandStatus.ESME_ROK : CommandStatus.ESME_RREPLACEFAIL
   }
 
   delivered (account: string, keys: string[]): void { this.outbox?.delivered(account, keys) }
@@ -328,10 +362,8 @@ export class Engine implements EngineApi {
   }
 
   private settled (msg: OutMessage): void {
-    if (this.live.get(msg.id) === msg) {
-      this.live.delete(msg.id)
-      this.count(msg.account, -1)
-    }
+    if (this.live.get(msg.id) === msg) this.live.delete(msg.id)
+    if (msg.counted) { msg.counted = false; this.count(msg.account, -1) }
     for (let i = 0; i < msg.bodies.length; i++) this.loading.delete(`${msg.id}/${i}`)
   }
 
@@ -366,6 +398,8 @@ export class Engine implements EngineApi {
       if (parts.length === 0) { for (const r of list) this.loading.delete(`${r.id}/${r.part}`); continue }
       const msg = outMessageOf(rec)
       msg.remaining = parts.length
+      // Known by id, so a replace_sm can take it back out before it is handed over.
+      if (!this.live.has(rec.id)) this.live.set(rec.id, msg)
       const attempt = Math.max(...parts.map((i) => rec.parts[i].attempts)) + 1
       if (recovering) this.log.debug({ id: rec.id, parts }, 'requeued after restart')
       this.dispatcher!.enqueue(msg, parts, attempt)

@@ -10,7 +10,7 @@ import type { Registry } from '../metrics.js'
 
 export type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>
 import { Engine } from './engine.js'
-import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryReply } from './protocol.js'
+import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
 import { reviveDeliverSm } from './revive.js'
 import { ownerOf } from './shares.js'
 import type { MessageRecord } from '../store/types.js'
@@ -20,6 +20,7 @@ export type Inbound =
   | { t: 'query', rid: number, job: LookupJob }
   | { t: 'cancel', rid: number, job: LookupJob }
   | { t: 'get', rid: number, job: LookupJob }
+  | { t: 'replace', rid: number, job: ReplaceJob }
   | { t: 'delivered', account: string, keys: string[] }
   | { t: 'undelivered', account: string, keys: string[] }
   | { t: 'drain', account: string }
@@ -160,6 +161,11 @@ export class EngineSet implements EngineApi {
   cancel (job: LookupJob): Promise<number> {
     if (this.inline !== null) return this.inline.cancel(job)
     return this.byId(job.messageId).call((rid) => ({ t: 'cancel', rid, job }))
+  }
+
+  replace (job: ReplaceJob): Promise<number> {
+    if (this.inline !== null) return this.inline.replace(job)
+    return this.byId(job.messageId).call((rid) => ({ t: 'replace', rid, job }))
   }
 
   get (job: LookupJob): Promise<MessageRecord | null> {

@@ -9,7 +9,7 @@ import type { ServerHandler } from '../smpp/server.js'
 import type { SmppSession } from '../smpp/session.js'
 import type { SmppAccount } from '../smpp/config.js'
 import { CommandStatus, statusName } from '../smpp/pdu/status.js'
-import { CommandId, type DataSm, type RequestPdu, type SubmitMulti, type SubmitSm, type UnsuccessSme } from '../smpp/pdu/types.js'
+import { CommandId, type DataSm, type ReplaceSm, type RequestPdu, type SubmitMulti, type SubmitSm, type UnsuccessSme } from '../smpp/pdu/types.js'
 import type { SmsType } from '../rules/index.js'
 import type { AccountRuntime, Intake, Submission } from './intake.js'
 import type { CustomerOutbox } from './outbox.js'
@@ -73,8 +73,7 @@ export class CustomerIngress implements ServerHandler {
         }, (err: unknown) => this.failed(session, pdu, err))
         return
       case CommandId.ReplaceSm:
-        // Replacing would change the parts and the credit already reserved; refused explicitly.
-        session.respond(pdu, CommandStatus.ESME_RREPLACEFAIL)
+        this.replace(session, bs, pdu)
         return
       default:
         session.respond(pdu, CommandStatus.ESME_RINVCMDID)
@@ -155,6 +154,22 @@ export class CustomerIngress implements ServerHandler {
       session.respond(pdu, status, { messageId: ids.sort()[0] ?? '', unsuccess })
       this.latency.observe((performance.now() - started) / 1000)
     }, (err: unknown) => { bs.inflight--; this.failed(session, pdu, err) })
+  }
+
+  /** replace_sm: before hand-off only, same part count (see Intake.prepareReplace). */
+  private replace (session: SmppSession, bs: BindState, pdu: ReplaceSm): void {
+    const account = bs.account
+    this.engine.get({ account: account.id, messageId: pdu.messageId }).then(async (rec) => {
+      if (rec === null) return CommandStatus.ESME_RINVMSGID
+      const r = this.intake.prepareReplace(account, rec, pdu)
+      if (!r.ok) {
+        if (this.log.isLevelEnabled('debug')) this.log.debug({ account: account.id, id: rec.id, reason: r.reason }, 'replace refused')
+        return r.status
+      }
+      return await this.engine.replace({
+        account: account.id, messageId: rec.id, bodies: r.bodies, scheduledAt: r.scheduledAt, validUntil: r.validUntil, registeredDelivery: r.registeredDelivery
+      })
+    }).then((status) => { session.respond(pdu, status) }, (err: unknown) => this.failed(session, pdu, err))
   }
 
   private answer (session: SmppSession, pdu: RequestPdu, account: string, status: number, id: string, started: number): void {

@@ -7,7 +7,7 @@ import { AccountPolicy, Violation, createRefState, nextRef, splitMessage, type A
 import type { RoutingTable } from '../routing/index.js'
 import { CommandStatus } from '../smpp/pdu/status.js'
 import { parseSmppTime } from '../smpp/time.js'
-import type { Origin } from '../store/types.js'
+import type { MessageRecord, Origin } from '../store/types.js'
 import { TokenBucket } from '../util/token-bucket.js'
 import type { RouterConfig } from './config.js'
 import type { AcceptJob } from './protocol.js'
@@ -54,6 +54,18 @@ export interface Submission {
 }
 
 export type IntakeResult = { ok: true, job: AcceptJob, parts: number, accepted: Accepted } | { ok: false, status: number, reason: string, violation: Violation | null }
+
+/** What replace_sm carries besides the message id. */
+export interface ReplaceFields {
+  shortMessage: Uint8Array
+  scheduleDeliveryTime: string
+  validityPeriod: string
+  registeredDelivery: number
+}
+
+export type ReplaceResult =
+  | { ok: true, bodies: Uint8Array[], scheduledAt: number | null | undefined, validUntil: number | undefined, registeredDelivery: number }
+  | { ok: false, status: number, reason: string }
 
 const CLOCK_SKEW_MS = 60_000
 
@@ -130,6 +142,39 @@ export class Intake {
       scheduledAt
     }
     return { ok: true, job, parts: msg.parts, accepted }
+  }
+
+  /**
+   * replace_sm's new text for a stored message: the same rules as a submit (sender and
+   * destination as stored, the stored data_coding), and the same number of parts, because the
+   * credit reserved at accept must still cover it. Empty schedule/validity keep the stored ones.
+   */
+  prepareReplace (account: AccountRuntime, rec: MessageRecord, r: ReplaceFields, now = Date.now()): ReplaceResult {
+    const numeric = /^\d+$/.test(rec.sender)
+    const accepted = account.policy.accept(
+      { type: rec.type as SmsType, from: rec.sender, fromTon: numeric ? 1 : 5, to: rec.destination, toTon: 1 },
+      { shortMessage: r.shortMessage, dataCoding: rec.dataCoding, esmClass: rec.esmClass & 0x40, messagePayload: null })
+    if (accepted instanceof Violation) return { ok: false, status: accepted.smppStatus, reason: `${accepted.reason}: ${accepted.message}` }
+    const msg = accepted.message
+    if (msg.parts !== rec.parts.length) {
+      return { ok: false, status: CommandStatus.ESME_RREPLACEFAIL, reason: `the new text needs ${msg.parts} parts; the message has ${rec.parts.length}` }
+    }
+    let scheduledAt: number | null | undefined
+    if (r.scheduleDeliveryTime !== '') {
+      const s = this.scheduleOf(r.scheduleDeliveryTime, now)
+      if (typeof s === 'string') return { ok: false, status: CommandStatus.ESME_RINVSCHED, reason: s }
+      scheduledAt = s
+    }
+    let validUntil: number | undefined
+    if (r.validityPeriod !== '') {
+      const v = this.validityOf(r.validityPeriod, scheduledAt ?? rec.scheduledAt ?? now, now)
+      if (typeof v === 'string') return { ok: false, status: CommandStatus.ESME_RINVEXPIRY, reason: v }
+      validUntil = v
+    }
+    const split = splitMessage(msg, rec.cutFor === 'udh16' ? 'udh16' : 'sar', rec.concatRef)
+    const headerless = msg.parts > 1 && split.method !== 'sar'
+    const bodies = split.parts.map((p) => headerless ? p.shortMessage.subarray(p.shortMessage[0] + 1) : p.shortMessage)
+    return { ok: true, bodies, scheduledAt, validUntil, registeredDelivery: r.registeredDelivery }
   }
 
   /** null = send now; a string = why the schedule is refused (0x61). */

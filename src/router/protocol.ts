@@ -49,6 +49,17 @@ export interface LookupJob {
   messageId: string
 }
 
+/** replace_sm, checked by the rules: new bodies with the same part count as the stored message. */
+export interface ReplaceJob {
+  account: string
+  messageId: string
+  bodies: Uint8Array[]
+  /** undefined = keep the stored value; null = send now / no schedule. */
+  scheduledAt?: number | null
+  validUntil?: number
+  registeredDelivery?: number
+}
+
 export interface QueryReply {
   status: number
   finalDate: string
@@ -71,6 +82,8 @@ export interface EngineApi {
   cancel: (job: LookupJob) => Promise<number>
   /** The stored message, or null when unknown or another account's. */
   get: (job: LookupJob) => Promise<MessageRecord | null>
+  /** replace_sm before hand-off; resolves with the command_status to answer. */
+  replace: (job: ReplaceJob) => Promise<number>
   /** The customer acknowledged these outbox items. */
   delivered: (account: string, keys: string[]) => void
   /** These outbox items could not be handed over (no usable bind, refused): keep them for later. */

@@ -197,7 +197,7 @@ function isFinal (s: string): boolean {
   return s === 'delivered' || s === 'undeliverable' || s === 'expired' || s === 'rejected' || s === 'failed'
 }
 
-function dropDue (dbs: Dbs, account: string, id: string, part: number, p: PartStatus): void {
+export function dropDue (dbs: Dbs, account: string, id: string, part: number, p: PartStatus): void {
   if (p.due !== null) {
     dbs.due.remove([p.due, account, id, part])
     p.due = null

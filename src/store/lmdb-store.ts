@@ -21,6 +21,7 @@ import type {
   RecoveryReport, StoredReceipt
 } from './types.js'
 import { Writer } from './writer.js'
+import type { ReplaceOutcome, ReplaceRequest } from './replace.js'
 
 export interface LmdbStoreOptions {
   config: StoreConfig
@@ -159,6 +160,12 @@ export class LmdbStore implements MessageStore {
     const op = new Op(OpKind.FINISH, ref.account, ref.id, ref.part, at, null, error)
     op.state = state
     return this.write(op)
+  }
+
+  replace (account: string, id: string, r: ReplaceRequest): Promise<ReplaceOutcome> {
+    const op = new Op(OpKind.REPLACE, account, id, 0, 0, null, null)
+    op.replace = r
+    return this.write<ReplaceOutcome>(op)
   }
 
   async get (account: string, id: string): Promise<MessageRecord | null> {

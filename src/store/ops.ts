@@ -1,6 +1,7 @@
 // A queued write. One shape for every kind (fields unused by a kind stay null), so the queue
 // and the apply loop stay monomorphic.
 
+import type { ReplaceRequest } from './replace.js'
 import type { AccountSetup } from '../ledger/types.js'
 import type { AcceptRequest, CommitRequest, FinalState } from './types.js'
 
@@ -19,7 +20,8 @@ export const OpKind = {
   HOLD: 15,
   HOLD_COMMIT: 16,
   HOLD_RELEASE: 17,
-  COMMIT_MANY: 18
+  COMMIT_MANY: 18,
+  REPLACE: 19
 } as const
 export type OpKind = (typeof OpKind)[keyof typeof OpKind]
 
@@ -37,6 +39,7 @@ export class Op {
   msgs: AcceptRequest[] | null
   setup: AccountSetup | null
   commits: CommitRequest[] | null
+  replace: ReplaceRequest | null = null
   result: unknown = undefined
   resolve: (v: unknown) => void = noop
   reject: (e: unknown) => void = noop

@@ -1,6 +1,7 @@
 // The message store as the router, receipts and HTTP domains see it. LMDB sits behind it now;
 // PostgreSQL may later (cluster mode), so calls are async and ids are made by the caller.
 
+import type { ReplaceOutcome, ReplaceRequest } from './replace.js'
 import type { Refusal } from '../ledger/types.js'
 
 /** Part states. `submitting`: handed to a carrier, no answer recorded yet (in flight). */
@@ -165,6 +166,11 @@ export interface MessageStore {
    * one that completed the whole message (exactly one caller sees that, across threads).
    */
   finish: (ref: PartRef, state: FinalState, error: string | null, at?: number) => Promise<FinishResult>
+  /**
+   * replace_sm: new bodies (same part count), schedule, validity or registered_delivery for a
+   * message none of whose parts was handed to a carrier; decided in the write transaction.
+   */
+  replace: (account: string, id: string, r: ReplaceRequest) => Promise<ReplaceOutcome>
   get: (account: string, id: string) => Promise<MessageRecord | null>
   /** Receipt correlation: a carrier's message id (its canonical form, see carrier-id.ts) to our part. */
   byCarrierId: (carrierId: string, carrierMessageId: string) => Promise<PartRef | null>

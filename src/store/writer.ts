@@ -16,6 +16,7 @@ import { ClosedError } from '../errors.js'
 import { ApplyContext, applyAccept, applyCommit, applyDispatch, applyFinish, applyPrune, applyRetry } from './apply.js'
 import type { Durability } from './config.js'
 import { Op, OpKind } from './ops.js'
+import { applyReplace } from './replace.js'
 import type { Dbs } from './schema.js'
 import type { AcceptResult } from './types.js'
 
@@ -165,6 +166,7 @@ export class Writer {
       }
       case OpKind.RETRY: applyRetry(ctx, op.account, op.id, op.part, op.amount, op.s2); break
       case OpKind.FINISH: op.result = applyFinish(ctx, op.account, op.id, op.part, op.state ?? 'failed', op.s2, op.amount); break
+      case OpKind.REPLACE: op.result = applyReplace(ctx, op.account, op.id, op.replace!); break
       case OpKind.PRUNE: ctx.flushStates(); op.result = applyPrune(ctx, op.amount, op.part); break
       case OpKind.ENSURE_ACCOUNT: if (op.setup !== null) applyEnsureAccount(dbs, ctx.book, op.account, op.setup); break
       case OpKind.TOPUP: op.result = applyTopUp(ctx.book, op.account, op.amount, op.s1); break
