@@ -3,7 +3,7 @@
 // thread, so a bad message is refused without a hop to an engine thread.
 
 import type { InstradaConfig, AccountConfig } from '../config/instrada.js'
-import { AccountPolicy, Violation, createRefState, nextRef, splitMessage, type Accepted, type ConcatMethod, type RefState, type SubmitContent, type SmsType } from '../rules/index.js'
+import { AccountPolicy, Violation, createRefState, nextRef, splitMessage, type Accepted, type ConcatMethod, type PreparedMessage, type RefState, type SubmitContent, type SmsType } from '../rules/index.js'
 import type { RoutingTable } from '../routing/index.js'
 import { CommandStatus } from '../smpp/pdu/status.js'
 import { parseSmppTime } from '../smpp/time.js'
@@ -116,9 +116,7 @@ export class Intake {
     const concatRef = msg.parts > 1 ? nextRef(this.refs, accepted.dest.addr) : 0
     // Bodies are cut for the first carrier's method; udh16 leaves room for either header, and
     // a failover carrier using udh16 after an 8-bit cut falls back to udh8 (carriers/submit.ts).
-    const split = splitMessage(msg, this.concatOf.get(plan[0]) === 'udh16' ? 'udh16' : 'sar', concatRef)
-    const headerless = msg.parts > 1 && split.method !== 'sar'
-    const bodies: Uint8Array[] = split.parts.map((p) => headerless ? p.shortMessage.subarray(p.shortMessage[0] + 1) : p.shortMessage)
+    const { bodies, cutFor } = cutBodies(msg, this.concatOf.get(plan[0]) === 'udh16' ? 'udh16' : 'udh8', concatRef)
     const job: AcceptJob = {
       account: account.id,
       origin: s.origin,
@@ -130,14 +128,14 @@ export class Intake {
       senderKind,
       destination: accepted.dest.addr,
       country: accepted.country,
-      dataCoding: split.dataCoding,
+      dataCoding: msg.dataCoding,
       esmClass: msg.customerBytes !== null ? 0x40 : 0,
       registeredDelivery: s.registeredDelivery,
       protocolId: s.protocolId,
       priorityFlag: s.priorityFlag,
       bodies,
       concatRef,
-      cutFor: split.method === 'udh16' ? 'udh16' : 'udh8',
+      cutFor,
       validUntil,
       scheduledAt
     }
@@ -171,9 +169,8 @@ export class Intake {
       if (typeof v === 'string') return { ok: false, status: CommandStatus.ESME_RINVEXPIRY, reason: v }
       validUntil = v
     }
-    const split = splitMessage(msg, rec.cutFor === 'udh16' ? 'udh16' : 'sar', rec.concatRef)
-    const headerless = msg.parts > 1 && split.method !== 'sar'
-    const bodies = split.parts.map((p) => headerless ? p.shortMessage.subarray(p.shortMessage[0] + 1) : p.shortMessage)
+    // Cut as the stored message was: its concat reference and header room stay valid.
+    const { bodies } = cutBodies(msg, rec.cutFor, rec.concatRef)
     return { ok: true, bodies, scheduledAt, validUntil, registeredDelivery: r.registeredDelivery }
   }
 
@@ -208,6 +205,18 @@ export class Intake {
     if (until > now + this.router.maxValidityMs) return `validity_period is more than ${this.router.maxValidityMs / 86_400_000} days ahead`
     return until
   }
+}
+
+/**
+ * The part bodies without a concatenation header (the carrier adds its own). Cut to leave room
+ * for a 16-bit reference header when asked (room for any method), else for an 8-bit one
+ * (udh8 and SAR); `cutFor` says which room they have.
+ */
+function cutBodies (msg: PreparedMessage, room: 'udh16' | 'udh8', concatRef: number): { bodies: Uint8Array[], cutFor: 'udh16' | 'udh8' } {
+  const split = splitMessage(msg, room === 'udh16' ? 'udh16' : 'sar', concatRef)
+  const headerless = msg.parts > 1 && split.method !== 'sar'
+  const bodies = split.parts.map((p) => headerless ? p.shortMessage.subarray(p.shortMessage[0] + 1) : p.shortMessage)
+  return { bodies, cutFor: split.method === 'udh16' ? 'udh16' : 'udh8' }
 }
 
 function refuse (status: number, reason: string): IntakeResult {
