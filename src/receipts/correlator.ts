@@ -6,10 +6,9 @@
 // looked up again every retryMs by one shared timer, for at most holdMs, at most maxHeld at a
 // time (the oldest is dropped first). Held receipts resolve later through the 'late' event.
 //
-// Exactly one customer receipt per message: receipts for one message are applied one after the
-// other on this thread, and a result carries the message only to the call whose finish()
-// completed it (its `at` is the part's doneAt and the message's finishedAt). See
-// docs/receipts.md for what is left to chance across threads.
+// Exactly one customer receipt per message: a result carries the message only to the call whose
+// finish() completed it, which the store decides inside its write transaction (so across threads
+// too). Receipts for one message are still applied one after the other on this thread.
 
 import { EventEmitter } from 'node:events'
 import type { Counter, Gauge, Registry } from 'prom-client'
@@ -302,18 +301,22 @@ export class DlrCorrelator extends EventEmitter {
   }
 
   private async apply (ref: PartRef, receipt: CarrierReceipt): Promise<CorrelationResult> {
-    const before = await this.store.get(ref.account, ref.id)
-    const part = before?.parts[ref.part]
-    if (part === undefined) return this.orphanRef(ref, receipt) // pruned meanwhile, or a bad index entry
-    if (isFinalState(part.state)) return { kind: 'duplicate', ref }
-    if (!receipt.final || receipt.state === null) return { kind: 'intermediate', ref }
-    const at = Date.now()
-    await this.store.finish(ref, receipt.state, partError(receipt.stat, receipt.err, receipt.networkErrorCode), at)
-    const after = await this.store.get(ref.account, ref.id)
-    const p = after?.parts[ref.part]
-    // Another writer (another thread) finished the part first: ours changed nothing.
-    if (after === null || p === undefined || p.doneAt !== at || p.state !== receipt.state) return { kind: 'duplicate', ref }
-    return { kind: 'final', ref, message: after.finishedAt === at && allFinal(after) ? after : null }
+    if (!receipt.final || receipt.state === null) {
+      const rec = await this.store.get(ref.account, ref.id)
+      const part = rec?.parts[ref.part]
+      if (part === undefined) return this.orphanRef(ref, receipt) // pruned meanwhile, or a bad index entry
+      return isFinalState(part.state) ? { kind: 'duplicate', ref } : { kind: 'intermediate', ref }
+    }
+    // One write decides it: finish() says inside its transaction whether it changed the part
+    // and whether it completed the message, so exactly one caller (on any thread) gets the
+    // message, and the common path reads nothing before it.
+    const r = await this.store.finish(ref, receipt.state, partError(receipt.stat, receipt.err, receipt.networkErrorCode))
+    if (!r.changed) {
+      const rec = await this.store.get(ref.account, ref.id)
+      return rec?.parts[ref.part] === undefined ? this.orphanRef(ref, receipt) : { kind: 'duplicate', ref }
+    }
+    if (!r.messageDone) return { kind: 'final', ref, message: null }
+    return { kind: 'final', ref, message: await this.store.get(ref.account, ref.id) }
   }
 
   private count (r: CorrelationResult): CorrelationResult {
@@ -342,9 +345,5 @@ export function convertId (id: string, types: CarrierIdTypes): string {
   return DEC.test(id) ? BigInt(id).toString(16) : id
 }
 
-function allFinal (m: MessageRecord): boolean {
-  for (const p of m.parts) if (!isFinalState(p.state)) return false
-  return true
-}
 
 function noop (): void {}
