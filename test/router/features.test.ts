@@ -101,11 +101,13 @@ t.test('throughput limit answers 0x58, counting parts', async (t) => {
   const { c } = await start(t, { demo: 'tps: 5' })
   const results = await Promise.all(Array.from({ length: 12 }, async () => (await c.submit({ short_message: 'z' })).status))
   const ok = results.filter((s) => s === 0).length
-  t.ok(ok >= 5 && ok <= 6, `${ok} of 12 accepted at 5 parts/s`)
+  // A burst of 5, plus what refills while the 12 arrive (a loaded CI machine may take a few hundred ms).
+  t.ok(ok >= 5 && ok <= 7, `${ok} of 12 accepted at 5 parts/s`)
   t.equal(results.filter((s) => s === CommandStatus.ESME_RTHROTTLED).length, 12 - ok, 'the rest throttled')
   await new Promise((resolve) => setTimeout(resolve, 1100))
-  t.equal((await c.submit({ short_message: '', message_payload: 'x'.repeat(400) })).status, 0, 'a 3-part message fits the refilled bucket')
-  t.equal((await c.submit({ short_message: '', message_payload: 'x'.repeat(400) })).status, CommandStatus.ESME_RTHROTTLED, 'a second one does not')
+  // Two 3-part messages back to back: the refilled bucket (5) takes one, not both.
+  const pair = await Promise.all([0, 1].map(async () => (await c.submit({ short_message: '', message_payload: 'x'.repeat(400) })).status))
+  t.same(pair.sort((a, b) => a - b), [0, CommandStatus.ESME_RTHROTTLED], 'one 3-part message fits the refilled bucket, the second does not')
 })
 
 t.test('queue limit answers 0x14 while the carriers are unreachable', async (t) => {
