@@ -3,7 +3,7 @@
 // thread, so a bad message is refused without a hop to an engine thread.
 
 import type { InstradaConfig, AccountConfig } from '../config/instrada.js'
-import { AccountPolicy, Violation, createRefState, nextRef, splitMessage, type Accepted, type ConcatMethod, type PreparedMessage, type RefState, type SubmitContent, type SmsType } from '../rules/index.js'
+import { AccountPolicy, Violation, createRefState, nextRef, splitMessage, type Accepted, type ConcatMethod, type PreparedMessage, type RefState, type SubmitContent, type SmsType, type TextEncodingChoice } from '../rules/index.js'
 import type { RoutingTable } from '../routing/index.js'
 import { CommandStatus } from '../smpp/pdu/status.js'
 import { parseSmppTime } from '../smpp/time.js'
@@ -44,6 +44,8 @@ export interface Submission {
   to: string
   toTon: number
   content: SubmitContent | string
+  /** For a text (HTTP): 'auto' picks GSM-7 when it fits, else UCS-2; SMPP fixes it by data_coding. */
+  encoding?: TextEncodingChoice
   reference: string | null
   registeredDelivery: number
   protocolId: number
@@ -102,7 +104,7 @@ export class Intake {
   }
 
   prepare (account: AccountRuntime, s: Submission, now = Date.now()): IntakeResult {
-    const accepted = account.policy.accept({ type: s.type, from: s.from, fromTon: s.fromTon, to: s.to, toTon: s.toTon }, s.content)
+    const accepted = account.policy.accept({ type: s.type, from: s.from, fromTon: s.fromTon, to: s.to, toTon: s.toTon }, s.content, s.encoding ?? 'auto')
     if (accepted instanceof Violation) return { ok: false, status: accepted.smppStatus, reason: `${accepted.reason}: ${accepted.message}`, violation: accepted }
     const msg = accepted.message
     const scheduledAt = this.scheduleOf(s.schedule, now)

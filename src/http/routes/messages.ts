@@ -2,7 +2,7 @@
 // Intake (rules, throughput, schedule, validity, the split into parts) and EngineApi.accept
 // (store, credit, routing), exactly as an SMPP submit_sm does: one implementation of the rules.
 
-import { prepareText, Violation, type SmsType, type SubmitContent } from '../../rules/index.js'
+import { Violation, type SmsType } from '../../rules/index.js'
 import type { AccountRuntime, Intake, Submission } from '../../router/intake.js'
 import type { EngineApi } from '../../router/protocol.js'
 import { CommandStatus } from '../../smpp/pdu/status.js'
@@ -104,7 +104,7 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
     const k = dest instanceof Violation ? raw : dest.digits
     if (seen.has(k)) continue
     seen.add(k)
-    const content = contentOf(account, type, encoding, variables === null ? text : render(text, variables[raw], raw))
+    const content = variables === null ? text : render(text, variables[raw], raw)
     if (content instanceof ApiError) { entries.push({ to: raw, result: content }); continue }
     const s: Submission = {
       origin: { kind: 'http' },
@@ -114,6 +114,7 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
       to: raw,
       toTon: -1,
       content,
+      encoding,
       reference: (body.reference as string | undefined) ?? null,
       registeredDelivery: 1,
       protocolId: 0,
@@ -181,23 +182,3 @@ function render (text: string, vals: Record<string, string | number> | undefined
   return out
 }
 
-/**
- * The content for the Intake. 'auto' is the text itself. 'ucs2' is handed over as UCS-2 bytes
- * with data_coding 8, which the rules treat as a fixed UCS-2 choice. 'gsm7' is checked with the
- * rules' own prepareText (transliterating when the account does, else refusing what GSM-7
- * cannot carry); the resulting text is all GSM-7, which 'auto' then keeps.
- */
-function contentOf (account: AccountRuntime, type: SmsType | null, encoding: Encoding, text: string | ApiError): string | SubmitContent | ApiError {
-  if (text instanceof ApiError) return text
-  if (encoding === 'ucs2') {
-    const bytes = Buffer.from(text, 'utf16le').swap16()
-    return { shortMessage: EMPTY, dataCoding: 8, esmClass: 0, messagePayload: bytes }
-  }
-  if (encoding === 'gsm7') {
-    const p = prepareText(text, account.policy.messageOptions(type ?? account.policy.account.type), 'gsm7')
-    return p instanceof Violation ? fromViolation(p) : p.text
-  }
-  return text
-}
-
-const EMPTY = new Uint8Array(0)
