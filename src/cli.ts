@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   start: async () => await import('./commands/start.js'),
   sim: async () => await import('./commands/sim.js'),
   'hash-password': async () => await import('./commands/hash-password.js'),
+  'hash-api-key': async () => await import('./commands/hash-api-key.js'),
   load: async () => await import('./commands/load.js')
 }
 
