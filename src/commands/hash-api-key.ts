@@ -3,21 +3,16 @@
 // shell history and the process list.
 
 import { hashApiKey } from '../http/index.js'
+import { readSecret } from './stdin.js'
 
 export const summary = 'print the hash of an HTTP API key (argument, or stdin)'
-
-async function readStdin (): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const c of process.stdin) chunks.push(c as Buffer)
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
-}
 
 export async function run (argv: string[]): Promise<number> {
   if (argv[0] === '--help' || argv[0] === '-h') {
     process.stdout.write('usage: instrada hash-api-key [key]\n  prints sha256$<hex> for accounts[].api_keys; reads the key from stdin when omitted\n')
     return 0
   }
-  const key = argv.length > 0 ? argv[0] : await readStdin()
+  const key = argv.length > 0 ? argv[0] : await readSecret()
   if (key.length < 12) {
     process.stderr.write('instrada hash-api-key: a key needs at least 12 characters\n')
     return 2

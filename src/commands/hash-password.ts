@@ -3,21 +3,16 @@
 // shell history and the process list).
 
 import { hashPassword } from '../smpp/auth.js'
+import { readSecret } from './stdin.js'
 
 export const summary = 'print the scrypt hash of an SMPP password (argument, or stdin)'
-
-async function readStdin (): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const c of process.stdin) chunks.push(c as Buffer)
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
-}
 
 export async function run (argv: string[]): Promise<number> {
   if (argv[0] === '--help' || argv[0] === '-h') {
     process.stdout.write('usage: instrada hash-password [password]\n  prints scrypt$N$r$p$salt$hash; reads the password from stdin when omitted\n')
     return 0
   }
-  const password = argv.length > 0 ? argv[0] : await readStdin()
+  const password = argv.length > 0 ? argv[0] : await readSecret()
   if (password === '') {
     process.stderr.write('instrada hash-password: empty password\n')
     return 2
