@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatResult, LoadGenerator, type LoadResult } from '../src/load/index.js'
 import { BENCH_ACCOUNT, removeDir, SIM_LATENCY_MS, slopePerMinute, startBaseline, startRouter, type Child, type RouterParams, type SimMode } from './e2e-harness.js'
-import { evaluateTargets, machineDescription, summarizeProfile, writeReport, type E2eReport, type ScenarioResult, type SideResult } from './report.js'
+import { evaluateTargets, machineDescription, summarizeProfile, writeReport, type E2eReport, type ScenarioResult, type ScenarioShape, type SideResult } from './report.js'
 
 const QUICK = process.env.BENCH_QUICK === '1'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 2 : 4))
@@ -30,16 +30,7 @@ const PROFILE = process.env.BENCH_PROFILE === '1'
 const ONLY = process.env.BENCH_E2E_ONLY?.split(',') ?? null
 const VERBOSE = process.env.BENCH_VERBOSE === '1'
 
-interface Scenario {
-  group: string
-  name: string
-  workers: number
-  binds: number
-  window: number
-  /** Offered msg/s (open loop); 0 = closed loop. */
-  rate: number
-  accountWindow: number
-  seconds: number
+interface Scenario extends ScenarioShape {
   sim: SimMode
   profile?: boolean
   /** RSS sampled through the run (soak). */

@@ -32,15 +32,20 @@ export interface SideResult {
   exit: string
 }
 
-export interface ScenarioResult {
+/** What a scenario ran: the same fields in bench/e2e.ts's plan and in its result. */
+export interface ScenarioShape {
   group: string
   name: string
   workers: number
   binds: number
   window: number
+  /** Offered msg/s (open loop); 0 = closed loop. */
   rate: number
   accountWindow: number
   seconds: number
+}
+
+export interface ScenarioResult extends ScenarioShape {
   sim: string
   router: SideResult
   baseline: SideResult | null
