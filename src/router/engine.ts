@@ -5,6 +5,7 @@
 
 import type { InstradaConfig } from '../config/instrada.js'
 import { silentLogger, type Logger } from '../log.js'
+import { Gauge } from 'prom-client'
 import { counter, gauge, histogram, Registry } from '../metrics.js'
 import { CarrierPool, type CarrierConfig, type DeliverAck, type MessageIdForms } from '../carriers/index.js'
 import { DlrCorrelator, parseCarrierReceipt, aggregateState, wantsReceipt, buildCustomerReceipt, type CarrierReceipt, type CorrelationResult } from '../receipts/index.js'
@@ -97,6 +98,9 @@ export class Engine implements EngineApi {
     await this.store.start()
     this.ids = this.store.idGenerator()
     for (const a of cfg.accounts) await this.store.ledger.ensureAccount(a.id, a.ledger)
+    // Balances and open reservations, read from the ledger at scrape time. One engine reports
+    // them: worker metrics are summed across threads, and the ledger is shared.
+    if (this.index === 0) this.creditGauges()
     for (const c of cfg.carriers) this.createPool(c)
     this.correlator = new DlrCorrelator(this.store, {
       holdMs: cfg.router.receiptHoldMs,
@@ -124,6 +128,25 @@ export class Engine implements EngineApi {
     await this.recover()
     this.dueTimer = setInterval(() => { void this.pollDue() }, cfg.router.duePollMs)
     this.dueTimer.unref()
+  }
+
+  private creditGauges (): void {
+    const ledger = this.store.ledger
+    const read = async (field: 'balance' | 'held', g: { set: (labels: { account: string }, v: number) => void }): Promise<void> => {
+      if (this.closing !== null) return
+      for (const account of await ledger.accounts()) {
+        const b = await ledger.balance(account)
+        if (b !== null) g.set({ account }, b[field])
+      }
+    }
+    new Gauge({
+      name: 'instrada_credit_balance_milli', help: 'Credit owned per account, milli-credits (holds included)', labelNames: ['account'],
+      registers: [this.registry], async collect () { await read('balance', this) }
+    })
+    new Gauge({
+      name: 'instrada_credit_held_milli', help: 'Open reservations per account: credit held for parts not yet handed over, milli-credits', labelNames: ['account'],
+      registers: [this.registry], async collect () { await read('held', this) }
+    })
   }
 
   close (): Promise<void> {

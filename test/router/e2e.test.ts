@@ -39,6 +39,9 @@ for (const workers of [0, 1]) {
     t.match(metrics, /instrada_submits_total\{account="demo",status="ESME_ROK"\} 3/, 'main-thread metrics: 3 accepted submits')
     t.match(metrics, /instrada_carrier_submits_total\{[^}]*result="ok"[^}]*\} [1-9]/, 'engine metrics (from the worker when there is one)')
     t.match(metrics, /instrada_submit_to_receipt_seconds_count [1-9]/, 'submit → receipt latency histogram')
+    // initial 1,000 credits, 3 messages of 1+2+1 parts charged at 1 credit each, nothing held.
+    t.match(metrics, /instrada_credit_balance_milli\{account="demo"\} 996000/, 'balance per account')
+    t.match(metrics, /instrada_credit_held_milli\{account="demo"\} 0/, 'reservations per account')
     const longReceipt = c.receiptsFor(long.id)[0]
     t.match(longReceipt?.text, /sub:002 dlvrd:002/, 'one receipt for both parts')
     t.equal(longReceipt?.sourceAddr, '393471234567', 'receipt comes from the destination')
