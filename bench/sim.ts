@@ -166,11 +166,14 @@ async function run (name: string, window: number, backlog: number, start: () => 
   return { ...result, server: name, window, backlog, rssMb: Math.round(rss / 1e6), serverCpu: (cpu.user + cpu.system) / wall }
 }
 
+const SIM_ONLY = process.env.BENCH_SIM_ONLY === '1'
+
 async function main (): Promise<void> {
   const results: RunResult[] = []
   for (const window of [10, 1000]) {
     results.push(await run('instrada sim', window, 0, async () => await startOurs(0)))
-    results.push(await run('node-smpp SMSC', window, 0, startNodeSmpp))
+    // BENCH_SIM_ONLY=1 leaves the baseline out, so the process's RSS is the simulator's alone.
+    if (!SIM_ONLY) results.push(await run('node-smpp SMSC', window, 0, startNodeSmpp))
   }
   if (BACKLOG > 0) results.push(await run('instrada sim', 1000, BACKLOG, async () => await startOurs(BACKLOG)))
   if (process.argv.includes('--json')) {
@@ -183,7 +186,7 @@ async function main (): Promise<void> {
     process.stdout.write(`${r.server.padEnd(16)} ${String(r.window).padStart(6)} ${String(r.backlog).padStart(8)} ${fmt(r.submits / r.seconds).padStart(11)} ${fmt(r.receipts / r.seconds).padStart(11)} ${fmt(perCpu(r)).padStart(17)}` +
       `   ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} / ${r.p999.toFixed(1)}`.padEnd(28) + `${(r.serverCpu * 100).toFixed(0)}%`.padStart(9) + `${(r.clientCpu * 100).toFixed(0)}%`.padStart(12) + String(r.rssMb).padStart(8) + String(r.errors).padStart(8) + '\n')
   }
-  for (const window of [10, 1000]) {
+  for (const window of SIM_ONLY ? [] : [10, 1000]) {
     const a = results.find((r) => r.server === 'instrada sim' && r.window === window && r.backlog === 0)!
     const b = results.find((r) => r.server === 'node-smpp SMSC' && r.window === window)!
     process.stdout.write(`\nwindow ${window}: instrada sim / node-smpp SMSC = ${((a.submits / a.seconds) / (b.submits / b.seconds)).toFixed(1)}× submits/s, ${(perCpu(a) / perCpu(b)).toFixed(1)}× per server CPU-second`)
