@@ -233,3 +233,12 @@ t.test('replace_sm of a message waiting in memory for a carrier', async (t) => {
   const bal = await router.engines.engine!.store.ledger.balance('demo')
   t.equal(bal?.held, 1000, 'the reservation is unchanged: one part')
 })
+
+t.test('the per-bind window refuses submits beyond it with 0x58, and frees up as answers go out', async (t) => {
+  const { c } = await start(t, { demo: 'window: 2' })
+  const burst = await Promise.all(Array.from({ length: 10 }, async () => (await c.submit({ short_message: 'w' })).status))
+  const ok = burst.filter((s) => s === 0).length
+  t.ok(ok >= 2 && ok < 10, `${ok} of 10 concurrent submits accepted with a window of 2`)
+  t.equal(burst.filter((s) => s === CommandStatus.ESME_RTHROTTLED).length, 10 - ok, 'the rest refused with 0x58')
+  t.equal((await c.submit({ short_message: 'after' })).status, 0, 'one at a time goes through again')
+})
