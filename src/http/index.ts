@@ -7,6 +7,8 @@ import type { Logger } from '../log.js'
 import type { Registry } from '../metrics.js'
 import type { Intake } from '../router/intake.js'
 import type { EngineApi } from '../router/protocol.js'
+import type { DocStore, MessageStore } from '../store/index.js'
+import type { Ledger } from '../ledger/types.js'
 import { ApiKeyAuth } from './auth.js'
 import type { HttpConfig } from './config.js'
 import { IdempotencyCache } from './idempotency.js'
@@ -25,6 +27,8 @@ export interface HttpApiOptions {
   config: InstradaConfig
   intake: Intake
   engines: EngineApi
+  /** The node's store and ledger, as seen from the main thread (reads, admin, documents). */
+  store: MessageStore & DocStore & { readonly ledger: Ledger }
   system: SystemDeps
   logger: Logger
   registry: Registry

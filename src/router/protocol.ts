@@ -35,6 +35,8 @@ export interface AcceptJob {
   validUntil: number
   /** Epoch ms of a scheduled send, or null to send now. */
   scheduledAt: number | null
+  /** HTTP `callback_url`: where this message's status webhooks go (else the account's webhook URL). */
+  callbackUrl?: string | null
 }
 
 export interface AcceptReply {

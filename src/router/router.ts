@@ -14,6 +14,8 @@ import { Intake } from './intake.js'
 import { CustomerOutbox } from './outbox.js'
 import { MetricsServer } from './metrics-server.js'
 import { HttpApi } from '../http/index.js'
+import { Pricing } from '../ledger/index.js'
+import { LmdbStore } from '../store/index.js'
 
 export interface RouterOptions {
   logger?: Logger
@@ -31,6 +33,12 @@ export class Router {
   readonly metrics: MetricsServer | null
   /** The HTTP API, when the config has an `http:` section. */
   readonly http: HttpApi | null
+  /**
+   * The main thread's handle on the node's store, for the HTTP API (search, admin, documents) and
+   * the webhook sender. Inline: the engine's own; with worker threads: a second handle on the same
+   * environment (no recovery, no pruning: engine 0 does those).
+   */
+  readonly store: LmdbStore
   private enginesStarted = false
   private starting: Promise<void> | null = null
   private closing: Promise<void> | null = null
@@ -41,6 +49,8 @@ export class Router {
     this.registry = opts.registry ?? new Registry()
     this.simulator = config.simulator !== null ? new Simulator(config.simulator, { logger: this.log, registry: this.registry }) : null
     this.engines = new EngineSet(config, this.log, this.registry)
+    this.store = this.engines.engine?.store ??
+      new LmdbStore({ config: config.store, pricing: new Pricing(config.pricing), logger: this.log, recover: false, prune: false })
     this.intake = new Intake(config)
     const outbox = new CustomerOutbox(this.engines, this.log, this.registry)
     const ingress = new CustomerIngress(this.intake, this.engines, outbox, this.log, this.registry)
@@ -62,6 +72,7 @@ export class Router {
       config,
       intake: this.intake,
       engines: this.engines,
+      store: this.store,
       logger: this.log,
       registry: this.registry,
       system: {
@@ -92,6 +103,7 @@ export class Router {
     this.starting ??= (async () => {
       if (this.simulator !== null) await this.simulator.start()
       await this.engines.start()
+      await this.store.start()
       this.enginesStarted = true
       await this.server.start()
       await this.metrics?.start()
@@ -122,6 +134,7 @@ export class Router {
       await this.metrics?.close()
       await this.server.close()
       await this.engines.close()
+      await this.store.close()
       if (this.simulator !== null) await this.simulator.close()
     })()
     return this.closing

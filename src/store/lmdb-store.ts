@@ -17,8 +17,8 @@ import { recover } from './recovery.js'
 import { ByteReader, newState, readMessage, readState, type MessageRow, type StateRow } from './codec.js'
 import { MAX_STR, openDbs, type Dbs, type Key } from './schema.js'
 import type {
-  AcceptRequest, AcceptResult, CommitRequest, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, Page, PartRef,
-  RecoveryReport, StoredReceipt
+  AcceptRequest, AcceptResult, CommitRequest, DocStore, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, Page, PartRef,
+  RecoveryReport, StoredDoc, StoredReceipt
 } from './types.js'
 import { Writer } from './writer.js'
 import type { ReplaceOutcome, ReplaceRequest } from './replace.js'
@@ -36,7 +36,7 @@ export interface LmdbStoreOptions {
 
 const DAY = 86_400_000
 
-export class LmdbStore implements MessageStore {
+export class LmdbStore implements MessageStore, DocStore {
   readonly config: StoreConfig
   readonly pricing: Pricing
   readonly ledger: LmdbLedger
@@ -247,6 +247,49 @@ export class LmdbStore implements MessageStore {
     const dbs = this.open()
     await dbs.env.transaction(() => { for (const k of keys) dbs.receipts.remove([account, k]) })
     if (this.config.durability === 'flush') await dbs.env.flushed
+  }
+
+  // Documents: rare writes, each its own lmdb transaction (not through the message Writer, whose
+  // batches stay free of them); lmdb serialises them with the Writer's under the one write lock.
+
+  async getDoc<T> (kind: string, key: string): Promise<T | null> {
+    return (this.open().docs.get([kind, key]) as T | undefined) ?? null
+  }
+
+  async putDoc (kind: string, key: string, value: unknown): Promise<void> {
+    await this.open().docs.put([kind, key], value)
+  }
+
+  async deleteDoc (kind: string, key: string): Promise<boolean> {
+    const dbs = this.open()
+    // lmdb's async remove() resolves true for a missing key too; decide inside the transaction.
+    return await dbs.env.transaction(() => {
+      if (dbs.docs.get([kind, key]) === undefined) return false
+      void dbs.docs.remove([kind, key])
+      return true
+    })
+  }
+
+  async updateDoc<T> (kind: string, key: string, fn: (current: T | null) => T | null | undefined): Promise<T | null> {
+    const dbs = this.open()
+    return await dbs.env.transaction(() => {
+      const cur = (dbs.docs.get([kind, key]) as T | undefined) ?? null
+      const next = fn(cur)
+      if (next === undefined) return cur
+      if (next === null) void dbs.docs.remove([kind, key])
+      else void dbs.docs.put([kind, key], next)
+      return next
+    })
+  }
+
+  async listDocs<T> (kind: string, opts: { prefix?: string, after?: string, limit?: number } = {}): Promise<Array<StoredDoc<T>>> {
+    const prefix = opts.prefix ?? ''
+    const start = opts.after !== undefined && opts.after >= prefix ? opts.after + '\u0000' : prefix
+    const out: Array<StoredDoc<T>> = []
+    for (const { key, value } of this.open().docs.getRange({ start: [kind, start], end: [kind, prefix + MAX_STR], limit: opts.limit })) {
+      out.push({ key: (key as Key)[1] as string, value: value as T })
+    }
+    return out
   }
 
   prune (now: number, limit: number): Promise<number> {

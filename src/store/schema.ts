@@ -12,6 +12,7 @@
 //   finished  [finishedAt, account, id]    → null (retention)
 //   receipts  [account, key]               → receipt waiting for a customer bind
 //   meta      name                         → value (id slots)
+//   docs      [kind, key]                  → small JSON-like documents (admin settings, idempotency, …)
 
 import { open, type Database, type RootDatabase } from 'lmdb'
 export type { MessageRow, PartStatus, StateRow } from './codec.js'
@@ -40,6 +41,7 @@ export interface Dbs {
   finished: Database<null, Key>
   receipts: Database<Record<string, unknown>, Key>
   meta: Database<unknown, string>
+  docs: Database<unknown, Key>
 }
 
 export interface OpenOptions {
@@ -77,6 +79,7 @@ export function openDbs (opts: OpenOptions): Dbs {
     carrier: env.openDB<[string, string, number], Key>({ name: 'carrier' }),
     finished: env.openDB<null, Key>({ name: 'finished' }),
     receipts: env.openDB<Record<string, unknown>, Key>({ name: 'receipts' }),
-    meta: env.openDB<unknown, string>({ name: 'meta' })
+    meta: env.openDB<unknown, string>({ name: 'meta' }),
+    docs: env.openDB<unknown, Key>({ name: 'docs' })
   }
 }

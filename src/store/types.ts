@@ -185,3 +185,28 @@ export interface MessageStore {
   /** What start() found. */
   readonly recovery: RecoveryReport | null
 }
+
+export interface StoredDoc<T> {
+  key: string
+  value: T
+}
+
+/**
+ * Small documents by kind and key, beside the messages: admin-made settings, idempotency answers,
+ * verification codes. Not for the hot path (each write is its own transaction). Values must
+ * survive structured clone / msgpack (plain objects, arrays, strings, numbers, booleans, null).
+ */
+export interface DocStore {
+  getDoc: <T>(kind: string, key: string) => Promise<T | null>
+  /** Writes (or replaces) a document; resolves after the commit. */
+  putDoc: (kind: string, key: string, value: unknown) => Promise<void>
+  /** Deletes a document; says whether it existed. */
+  deleteDoc: (kind: string, key: string) => Promise<boolean>
+  /**
+   * Read-modify-write in one write transaction: `fn` gets the current value (null when absent) and
+   * returns the new one (null deletes, undefined leaves it as it is). Resolves with what was stored.
+   */
+  updateDoc: <T>(kind: string, key: string, fn: (current: T | null) => T | null | undefined) => Promise<T | null>
+  /** Documents of one kind in key order, optionally only keys starting with `prefix`, after `after`. */
+  listDocs: <T>(kind: string, opts?: { prefix?: string, after?: string, limit?: number }) => Promise<Array<StoredDoc<T>>>
+}
