@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto'
 import type { AccountConfig } from '../config/instrada.js'
 import { PasswordVerifier } from '../smpp/auth.js'
+import { CommandStatus } from '../smpp/pdu/status.js'
 import { ApiError } from './errors.js'
 
 export type Principal = { kind: 'account', account: string } | { kind: 'admin' }
@@ -22,6 +23,7 @@ const ADMIN: Principal = { kind: 'admin' }
 export class ApiKeyAuth {
   private bySha = new Map<string, Principal>()
   private scrypted: Array<[string, Principal]> = []
+  private suspended = new Set<string>()
   private readonly verifier = new PasswordVerifier(1000)
 
   constructor (accounts: readonly AccountConfig[], adminKeyHash: string | null) {
@@ -36,13 +38,16 @@ export class ApiKeyAuth {
       if (hash.startsWith('sha256$')) bySha.set(hash, p)
       else scrypted.push([hash, p])
     }
+    const suspended = new Set<string>()
     if (adminKeyHash !== null) add(adminKeyHash, ADMIN)
     for (const a of accounts) {
+      if (a.limits.suspended) suspended.add(a.id)
       const p: Principal = { kind: 'account', account: a.id }
       for (const h of a.apiKeys) add(h, p)
     }
     this.bySha = bySha
     this.scrypted = scrypted
+    this.suspended = suspended
   }
 
   /** Who the Authorization header speaks for, or a 401. */
@@ -52,11 +57,19 @@ export class ApiKeyAuth {
     if (m === null) return unauthorized('MALFORMED_AUTHORIZATION', "the Authorization header must be 'Bearer <key>'")
     const key = m[1]
     const p = this.bySha.get(hashApiKey(key))
-    if (p !== undefined) return p
+    if (p !== undefined) return this.usable(p)
     for (const [hash, principal] of this.scrypted) {
-      if (await this.verifier.verify(key, hash)) return principal
+      if (await this.verifier.verify(key, hash)) return this.usable(principal)
     }
     return unauthorized('WRONG_KEY', 'the API key is not valid')
+  }
+
+  /** A suspended account's keys are known but refused: the client learns why, not just "wrong key". */
+  private usable (p: Principal): Principal | ApiError {
+    if (p.kind === 'account' && this.suspended.has(p.account)) {
+      return new ApiError(403, 'account_suspended', null, 'ACCOUNT_SUSPENDED', `account '${p.account}' is suspended`, CommandStatus.INSTRADA_RACCTSUSPENDED)
+    }
+    return p
   }
 }
 

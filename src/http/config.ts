@@ -10,7 +10,7 @@ export interface HttpConfig {
   port: number
   /** Request bodies larger than this are refused with 413. */
   bodyLimitBytes: number
-  /** Hash of the admin key (no admin endpoints yet); null = no admin key. */
+  /** Hash of the admin key (the /v1/admin endpoints, docs/admin.md); null = no admin key. */
   adminKeyHash: string | null
   /** Idempotency-Key answers kept (per process) for this long, and at most this many. */
   idempotencyTtlMs: number

@@ -14,10 +14,12 @@ export interface Request {
   path: string
   /** Path parameters by name (`/v1/messages/{id}` → `id`). */
   params: Record<string, string>
+  /** The query string's parameters (empty when there is none). */
+  query: URLSearchParams
   headers: IncomingMessage['headers']
   /** The raw body (empty for GET). */
   raw: Buffer
-  /** The parsed JSON body (undefined for GET). */
+  /** The parsed JSON body (undefined for GET and DELETE). */
   body: unknown
   principal: Principal | null
 }
@@ -29,14 +31,22 @@ export interface Reply {
   text?: string
   contentType?: string
   headers?: Record<string, string>
+  /** Written chunk by chunk (no Content-Length); `trailers` are read once it is done. */
+  stream?: AsyncIterable<string>
+  trailers?: () => Record<string, string>
 }
 
 export interface Route {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   /** A path with `{name}` segments, as in the OpenAPI document. */
   path: string
-  /** 'account': an account's API key is required; 'none': open (health, metrics, the spec). */
-  auth: 'account' | 'none'
+  /**
+   * 'account': an account's API key is required; 'admin': the admin key (account keys get 403);
+   * 'none': open (health, metrics, the spec).
+   */
+  auth: 'account' | 'admin' | 'none'
+  /** What a POST body must be: JSON (the default) or application/x-www-form-urlencoded. */
+  body?: 'json' | 'form'
   handle: (req: Request) => Promise<Reply | ApiError>
 }
 
@@ -139,23 +149,35 @@ export class HttpServer {
       return
     }
     const route = found.route
-    this.handle(route, req, method, path, params).then(done, (err: unknown) => {
+    const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1))
+    this.handle(route, req, method, path, params, query).then(done, (err: unknown) => {
       this.log.error({ err, route: route.path }, 'HTTP handler failed')
       done(new ApiError(500, 'internal', null, 'INTERNAL', 'internal error'))
     })
   }
 
-  private async handle (route: Route, req: IncomingMessage, method: string, path: string, params: Record<string, string>): Promise<Reply | ApiError> {
+  private async handle (route: Route, req: IncomingMessage, method: string, path: string, params: Record<string, string>, query: URLSearchParams): Promise<Reply | ApiError> {
     let principal: Principal | null = null
-    if (route.auth === 'account') {
+    if (route.auth !== 'none') {
       const p = await this.auth.identify(req.headers.authorization)
       if (p instanceof ApiError) { req.resume(); return p }
-      if (p.kind !== 'account') { req.resume(); return new ApiError(403, 'forbidden', 'Authorization', 'ACCOUNT_KEY_REQUIRED', 'this endpoint needs an account API key, not the admin key') }
+      if (route.auth === 'account' && p.kind !== 'account') { req.resume(); return new ApiError(403, 'forbidden', 'Authorization', 'ACCOUNT_KEY_REQUIRED', 'this endpoint needs an account API key, not the admin key') }
+      if (route.auth === 'admin' && p.kind !== 'admin') { req.resume(); return new ApiError(403, 'forbidden', 'Authorization', 'ADMIN_KEY_REQUIRED', 'this endpoint needs the admin key, not an account API key') }
       principal = p
     }
     let raw = EMPTY
     let body: unknown
-    if (method === 'POST') {
+    if (method === 'POST' && route.body === 'form') {
+      if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+        req.resume()
+        return new ApiError(415, 'unsupported_media_type', 'Content-Type', 'NOT_FORM', 'the body must be a form (Content-Type: application/x-www-form-urlencoded)')
+      }
+      const read = await readBody(req, this.opts.bodyLimitBytes)
+      if (read === null) return new ApiError(413, 'body_too_large', null, 'BODY_TOO_LARGE', `the body is larger than ${this.opts.bodyLimitBytes} bytes`)
+      raw = read
+      body = new URLSearchParams(raw.toString('utf8'))
+    } else if ((method === 'POST' || method === 'PATCH') && !(bodyless(req) && req.headers['content-type'] === undefined)) {
+      // (A POST without a body — an action such as …/suspend — needs no Content-Type.)
       const type = req.headers['content-type'] ?? ''
       if (!/^application\/json\s*(;|$)/i.test(type)) {
         req.resume()
@@ -170,7 +192,7 @@ export class HttpServer {
         return new ApiError(400, 'invalid_request', null, 'INVALID_JSON', `the body is not valid JSON: ${(err as Error).message}`)
       }
     } else req.resume()
-    return await route.handle({ method, path, params, headers: req.headers, raw, body, principal })
+    return await route.handle({ method, path, params, query, headers: req.headers, raw, body, principal })
   }
 
   private send (res: ServerResponse, r: Reply | ApiError): void {
@@ -184,15 +206,38 @@ export class HttpServer {
       if (r.status === 401) headers['www-authenticate'] = 'Bearer'
     } else {
       if (r.headers !== undefined) Object.assign(headers, r.headers)
+      if (r.stream !== undefined) { this.stream(res, r, headers); return }
       if (r.text !== undefined) { text = r.text; type = r.contentType ?? 'text/plain; charset=utf-8' } else text = JSON.stringify(r.body)
     }
     headers['content-type'] = type
     headers['content-length'] = String(Buffer.byteLength(text))
     res.writeHead(r.status, headers).end(text)
   }
+
+  /** A streamed answer: chunked, paced by the socket; a failure mid-way cuts the connection. */
+  private stream (res: ServerResponse, r: Reply, headers: Record<string, string>): void {
+    headers['content-type'] = r.contentType ?? 'text/plain; charset=utf-8'
+    res.writeHead(r.status, headers)
+    void (async () => {
+      for await (const chunk of r.stream!) {
+        if (res.destroyed) return
+        if (!res.write(chunk)) await new Promise((resolve) => { res.once('drain', resolve); res.once('close', resolve) })
+      }
+      if (r.trailers !== undefined) res.addTrailers(r.trailers())
+      res.end()
+    })().catch((err: unknown) => {
+      this.log.error({ err }, 'HTTP stream failed')
+      res.destroy()
+    })
+  }
 }
 
 const EMPTY: Buffer = Buffer.alloc(0)
+
+function bodyless (req: IncomingMessage): boolean {
+  const len = req.headers['content-length']
+  return len === '0' || (len === undefined && req.headers['transfer-encoding'] === undefined)
+}
 
 function pathParams (names: string[], m: RegExpExecArray): Record<string, string> | null {
   const params: Record<string, string> = {}

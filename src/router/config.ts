@@ -73,14 +73,20 @@ export interface AccountLimits {
   maxQueued: number
   /** Submits one bind may have unanswered at once; above it: ESME_RTHROTTLED (0x58). */
   window: number
+  /**
+   * Suspended by an operator: binds refused (ESME_RBINDFAIL), live binds unbound, submissions
+   * refused (INSTRADA_RACCTSUSPENDED 0x401, HTTP 403) and API keys refused (403).
+   */
+  suspended: boolean
 }
 
-export const ROUTER_ACCOUNT_KEYS = ['tps', 'max_queued', 'window'] as const
+export const ROUTER_ACCOUNT_KEYS = ['tps', 'max_queued', 'window', 'suspended'] as const
 
 export function parseAccountLimits (node: ConfigNode): AccountLimits {
   return {
     tps: node.int('tps', 0, { min: 0, max: 10_000_000 }),
     maxQueued: node.int('max_queued', 100_000, { min: 1, max: 10_000_000 }),
-    window: node.int('window', 1000, { min: 1, max: 100_000 })
+    window: node.int('window', 1000, { min: 1, max: 100_000 }),
+    suspended: node.bool('suspended', false)
   }
 }

@@ -2,16 +2,16 @@
 // the batched message protocol of host.ts: calls in, replies and outbox items out.
 
 import { parentPort, workerData } from 'node:worker_threads'
-import { parseConfigText } from '../config/instrada.js'
+import { parseConfigText, type ConfigOverlay } from '../config/instrada.js'
 import { createLogger } from '../log.js'
 import { Engine } from './engine.js'
 import type { Inbound, Outbound } from './host.js'
 
-interface Data { text: string, file: string, index: number, of: number }
+interface Data { text: string, file: string, overlay: ConfigOverlay | null, index: number, of: number }
 
 const port = parentPort!
 const data = workerData as Data
-const config = parseConfigText(data.text, data.file)
+const config = parseConfigText(data.text, data.file, data.overlay)
 const engine = new Engine({ config, index: data.index, of: data.of, logger: createLogger({ level: config.log.level }) })
 
 let out: Outbound[] = []
@@ -44,7 +44,7 @@ port.on('message', (batch: Inbound[]) => {
       case 'undelivered': engine.undelivered(m.account, m.keys); break
       case 'drain': engine.drain(m.account); break
       case 'adopt': engine.adopt(m.item); break
-      case 'reload': reply(m.rid, engine.reload(parseConfigText(m.text, m.file))); break
+      case 'reload': reply(m.rid, engine.reload(parseConfigText(m.text, m.file, m.overlay))); break
       case 'metrics': reply(m.rid, engine.registry.getMetricsAsJSON()); break
       case 'close': reply(m.rid, engine.close()); break
     }

@@ -21,6 +21,7 @@ import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryRep
 import { MESSAGE_STATE_OF, ownerOf } from './shares.js'
 import type { AccountLimits } from './config.js'
 import { customerMo, dedicatedNumbers, digitsOf } from './mo.js'
+import { inboundData, wantsEvent, type AccountWebhook } from '../webhooks/index.js'
 
 export interface EngineOptions {
   config: InstradaConfig
@@ -45,6 +46,7 @@ export class Engine implements EngineApi {
   private limits = new Map<string, AccountLimits>()
   private idForms = new Map<string, MessageIdForms>()
   private moOwners = new Map<string, string>()
+  private webhooks = new Map<string, AccountWebhook>()
   private ids: MessageIdGenerator | null = null
   private dispatcher: Dispatcher | null = null
   private correlator: DlrCorrelator | null = null
@@ -76,6 +78,7 @@ export class Engine implements EngineApi {
     this.registry = opts.registry ?? new Registry()
     // Only the first engine recovers and prunes: the others would only repeat its work.
     this.store = new LmdbStore({ config: opts.config.store, pricing: new Pricing(opts.config.pricing), logger: this.log, registry: this.registry, recover: this.index === 0, prune: this.index === 0 })
+    this.setWebhooks(opts.config)
     this.metrics = {
       receipts: counter(this.registry, 'instrada_carrier_receipts_total', 'Carrier receipts by correlation result', ['result']),
       mo: counter(this.registry, 'instrada_carrier_mo_total', 'Mobile-originated messages from carriers, by result', ['result']),
@@ -190,8 +193,27 @@ export class Engine implements EngineApi {
     this.limits = new Map(config.accounts.map((a) => [a.id, a.limits]))
     this.idForms = idFormsOf(config)
     this.moOwners = dedicatedNumbers(config)
+    this.setWebhooks(config)
     for (const a of config.accounts) await this.store.ledger.ensureAccount(a.id, a.ledger)
     await Promise.all([...starting, ...closing])
+  }
+
+  /** Accounts' webhook settings: who gets status and inbound events; credit.low is decided in the store. */
+  private setWebhooks (config: InstradaConfig): void {
+    this.webhooks = new Map()
+    for (const a of config.accounts) if (a.webhook !== null) this.webhooks.set(a.id, a.webhook)
+    this.store.setLowCreditEvents(config.accounts.filter((a) => wantsEvent(a.webhook, 'credit.low')).map((a) => a.id))
+  }
+
+  /**
+   * Where an accepted message's status webhook goes: HTTP messages only (SMPP customers get
+   * deliver_sm receipts), the request's callback_url or else the account's webhook URL.
+   */
+  private callbackUrlOf (job: AcceptJob): string | null {
+    if (job.origin.kind !== 'http') return null
+    if (job.callbackUrl != null) return job.callbackUrl
+    const wh = this.webhooks.get(job.account)
+    return wh !== undefined && wh.url !== null && wh.events.includes('message.status') ? wh.url : null
   }
 
   private createPool (c: CarrierConfig): CarrierPool {
@@ -229,7 +251,8 @@ export class Engine implements EngineApi {
       concatRef: job.concatRef,
       cutFor: job.cutFor,
       protocolId: job.protocolId,
-      priorityFlag: job.priorityFlag
+      priorityFlag: job.priorityFlag,
+      callbackUrl: this.callbackUrlOf(job)
     }
     // Counted before the write so concurrent accepts can't overshoot the queue limit.
     this.count(job.account, 1)
@@ -333,12 +356,26 @@ export class Engine implements EngineApi {
     })
   }
 
-  /** MO to a dedicated number goes to its account's outbox (durable before the carrier's ack). */
+  /**
+   * MO to a dedicated number goes to its account's outbox, or — when the account's webhook asks
+   * for message.inbound — becomes a webhook event instead; either is durable before the carrier's ack.
+   */
   private carrierMo (pdu: DeliverSm | DataSm, ack: DeliverAck): void {
     const account = this.moOwners.get(digitsOf(pdu.destinationAddr))
     if (account === undefined) {
       this.metrics.mo.inc({ result: 'unrouted' })
       ack(CommandStatus.ESME_ROK)
+      return
+    }
+    if (wantsEvent(this.webhooks.get(account), 'message.inbound')) {
+      const at = Date.now()
+      this.store.enqueueEvent({ type: 'message.inbound', account, data: inboundData(pdu, at), at }).then(() => {
+        this.metrics.mo.inc({ result: 'webhook' })
+        ack(CommandStatus.ESME_ROK)
+      }, (err: unknown) => {
+        this.log.error({ err, account }, 'MO not stored')
+        ack(CommandStatus.ESME_RSYSERR)
+      })
       return
     }
     const mo = customerMo(pdu)

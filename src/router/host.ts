@@ -3,7 +3,7 @@
 // array of small objects costs a fraction of one message per object).
 
 import { Worker } from 'node:worker_threads'
-import type { InstradaConfig } from '../config/instrada.js'
+import type { ConfigOverlay, InstradaConfig } from '../config/instrada.js'
 import { EngineError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Registry } from '../metrics.js'
@@ -25,7 +25,7 @@ export type Inbound =
   | { t: 'undelivered', account: string, keys: string[] }
   | { t: 'drain', account: string }
   | { t: 'adopt', item: OutboxItem }
-  | { t: 'reload', rid: number, text: string, file: string }
+  | { t: 'reload', rid: number, text: string, file: string, overlay: ConfigOverlay | null }
   | { t: 'metrics', rid: number }
   | { t: 'close', rid: number }
 
@@ -50,7 +50,7 @@ class WorkerEngine {
 
   constructor (config: InstradaConfig, readonly index: number, of: number, private readonly set: EngineSet) {
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
-    this.worker = new Worker(new URL(`./engine-worker${ext}`, import.meta.url), { workerData: { text: config.text, file: config.file, index, of } })
+    this.worker = new Worker(new URL(`./engine-worker${ext}`, import.meta.url), { workerData: { text: config.text, file: config.file, overlay: config.overlay, index, of } })
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (batch: Outbound[]) => {
         for (const m of batch) {
@@ -196,7 +196,7 @@ export class EngineSet implements EngineApi {
   async reload (config: InstradaConfig): Promise<void> {
     this.config = config
     if (this.inline !== null) await this.inline.reload(config)
-    else await Promise.all(this.workers.map(async (w) => await w.call((rid) => ({ t: 'reload', rid, text: config.text, file: config.file }))))
+    else await Promise.all(this.workers.map(async (w) => await w.call((rid) => ({ t: 'reload', rid, text: config.text, file: config.file, overlay: config.overlay }))))
   }
 
   /** Each worker engine's metrics as prom-client JSON (empty inline: those share the main registry). */

@@ -104,6 +104,7 @@ export class Intake {
   }
 
   prepare (account: AccountRuntime, s: Submission, now = Date.now()): IntakeResult {
+    if (account.config.limits.suspended) return refuse(CommandStatus.INSTRADA_RACCTSUSPENDED, `account '${account.id}' is suspended`)
     const accepted = account.policy.accept({ type: s.type, from: s.from, fromTon: s.fromTon, to: s.to, toTon: s.toTon }, s.content, s.encoding ?? 'auto')
     if (accepted instanceof Violation) return { ok: false, status: accepted.smppStatus, reason: `${accepted.reason}: ${accepted.message}`, violation: accepted }
     const msg = accepted.message

@@ -16,6 +16,8 @@ import { MetricsServer } from './metrics-server.js'
 import { HttpApi } from '../http/index.js'
 import { Pricing } from '../ledger/index.js'
 import { LmdbStore } from '../store/index.js'
+import { wantsEvent, WebhookSender, type AccountWebhook } from '../webhooks/index.js'
+import { AdminAccounts, SenderVerifier, configWithStoredOverlay } from '../admin/index.js'
 
 export interface RouterOptions {
   logger?: Logger
@@ -39,6 +41,11 @@ export class Router {
    * environment (no recovery, no pruning: engine 0 does those).
    */
   readonly store: LmdbStore
+  /** Sends the stored webhook events (status, inbound, low credit), over `store`. */
+  readonly webhooks: WebhookSender
+  private accountWebhooks = new Map<string, AccountWebhook>()
+  /** Account changes made over the admin API: an overlay on the file, kept in the store. */
+  readonly admin: AdminAccounts
   private enginesStarted = false
   private starting: Promise<void> | null = null
   private closing: Promise<void> | null = null
@@ -51,6 +58,14 @@ export class Router {
     this.engines = new EngineSet(config, this.log, this.registry)
     this.store = this.engines.engine?.store ??
       new LmdbStore({ config: config.store, pricing: new Pricing(config.pricing), logger: this.log, recover: false, prune: false })
+    this.setWebhooks(config)
+    this.webhooks = new WebhookSender({
+      store: this.store,
+      config: config.webhooks,
+      accounts: (account) => this.accountWebhooks.get(account) ?? null,
+      logger: this.log,
+      registry: this.registry
+    })
     this.intake = new Intake(config)
     const outbox = new CustomerOutbox(this.engines, this.log, this.registry)
     const ingress = new CustomerIngress(this.intake, this.engines, outbox, this.log, this.registry)
@@ -61,6 +76,8 @@ export class Router {
       logger: this.log,
       registry: this.registry
     })
+    void this.server.setSuspended(config.accounts.filter((a) => a.limits.suspended).map((a) => a.id))
+    this.admin = new AdminAccounts({ store: this.store, current: () => this.config, apply: async (next) => await this.applyConfig(next) })
     this.metrics = config.metrics === null ? null : new MetricsServer(config.metrics, this.registry, async () => await this.engines.workerMetrics(), this.log)
     this.http = config.http === null ? null : this.buildHttp(config)
   }
@@ -75,6 +92,7 @@ export class Router {
       store: this.store,
       logger: this.log,
       registry: this.registry,
+      admin: { accounts: this.admin, verifier: new SenderVerifier(this.store), reload: async () => await this.reload() },
       system: {
         started: () => this.enginesStarted,
         carriersUp: async () => await this.carrierBindsUp(),
@@ -93,6 +111,15 @@ export class Router {
     return n
   }
 
+  /** The accounts' webhook settings, read by the sender at send time (so a reload rotates secrets). */
+  private setWebhooks (config: InstradaConfig): void {
+    const m = new Map<string, AccountWebhook>()
+    for (const a of config.accounts) if (a.webhook !== null) m.set(a.id, a.webhook)
+    this.accountWebhooks = m
+    // Low-credit crossings caused on this thread (admin moves over HTTP) become events too.
+    this.store.setLowCreditEvents(config.accounts.filter((a) => wantsEvent(a.webhook, 'credit.low')).map((a) => a.id))
+  }
+
   static fromFile (file: string, opts: RouterOptions = {}): Router {
     return new Router(loadConfig(file), opts)
   }
@@ -104,6 +131,10 @@ export class Router {
       if (this.simulator !== null) await this.simulator.start()
       await this.engines.start()
       await this.store.start()
+      // Admin changes from earlier runs, applied before any customer port opens.
+      const withOverlay = await configWithStoredOverlay(this.store, this.config, this.log)
+      if (withOverlay !== this.config) await this.applyConfig(withOverlay)
+      this.webhooks.start()
       this.enginesStarted = true
       await this.server.start()
       await this.metrics?.start()
@@ -118,19 +149,29 @@ export class Router {
    * file is validated completely first: a bad file changes nothing and the error says why.
    */
   async reload (file = this.config.file): Promise<void> {
-    const next = loadConfig(file)
+    const next = loadConfig(file, this.config.overlay)
+    await this.applyConfig(next)
+    this.log.info({ file }, 'config reloaded')
+  }
+
+  /** Puts a parsed config in force everywhere (file reload and admin changes alike). */
+  private async applyConfig (next: InstradaConfig): Promise<void> {
     await this.engines.reload(next)
     this.intake.reload(next)
     this.server.setAccounts(next.accounts.map((a) => a.smpp))
     this.http?.reload(next)
+    this.setWebhooks(next)
+    this.webhooks.reload(next.webhooks, (account) => this.accountWebhooks.get(account) ?? null)
     this.config = next
-    this.log.info({ file }, 'config reloaded')
+    await this.server.setSuspended(next.accounts.filter((a) => a.limits.suspended).map((a) => a.id))
   }
 
   close (): Promise<void> {
     this.closing ??= (async () => {
       await this.starting?.catch(() => {})
       await this.http?.close()
+      // Before the engines: inline, the store it writes to is the engine's.
+      await this.webhooks.close()
       await this.metrics?.close()
       await this.server.close()
       await this.engines.close()

@@ -58,6 +58,7 @@ export class SmppServer {
   private readonly log: Logger
   private readonly flushMode: FlushMode
   private accounts = new Map<string, AccountEntry>()
+  private suspended: ReadonlySet<string> = new Set()
   private readonly sessions = new Set<SmppSession>()
   private readonly bound = new Map<SmppSession, SmppAccount>()
   private readonly bindCounts = new Map<string, number>()
@@ -91,6 +92,20 @@ export class SmppServer {
     const next = new Map<string, AccountEntry>()
     for (const a of accounts) next.set(a.systemId, { account: a, ips: new IpAllowList(a.allowedIps) })
     this.accounts = next
+  }
+
+  /**
+   * Accounts an operator suspended: their binds are refused with ESME_RBINDFAIL and their bound
+   * sessions are unbound now (each within unbind_timeout_ms). Resolves once those are closed.
+   */
+  async setSuspended (systemIds: Iterable<string>): Promise<void> {
+    const next = new Set(systemIds)
+    this.suspended = next
+    const closing: Array<Promise<unknown>> = []
+    for (const [session, account] of this.bound) {
+      if (next.has(account.systemId)) closing.push(session.close('account suspended'))
+    }
+    await Promise.all(closing)
   }
 
   get port (): number { return (this.tcp?.address() as AddressInfo | null)?.port ?? 0 }
@@ -180,6 +195,8 @@ export class SmppServer {
       status = CommandStatus.ESME_RBINDFAIL; result = 'ip_denied'
     } else if (!(await this.verifier.verify(pdu.password, entry.account.passwordHash))) {
       status = CommandStatus.ESME_RINVPASWD; result = 'invalid_password'
+    } else if (this.suspended.has(pdu.systemId)) {
+      status = CommandStatus.ESME_RBINDFAIL; result = 'suspended'
     } else if (type === null || !entry.account.bindTypes.includes(type)) {
       status = CommandStatus.ESME_RBINDFAIL; result = 'bind_type_denied'
     } else if (this.boundCount(pdu.systemId) >= entry.account.maxBinds) {

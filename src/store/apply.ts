@@ -8,7 +8,9 @@ import type { Pricing } from '../ledger/pricing.js'
 import { refusal } from '../ledger/refusal.js'
 import type { Refusal } from '../ledger/types.js'
 import { canonicalCarrierId } from './carrier-id.js'
-import { ByteReader, ByteWriter, FLAG_RECEIPT, newState, readMessage, readState, writeMessage, writeState, type PartStatus, type StateRow } from './codec.js'
+import { putEvent } from './events.js'
+import { MessageIdGenerator } from './ids.js'
+import { ByteReader, ByteWriter, FLAG_RECEIPT, FLAG_WEBHOOK, newState, readMessage, readState, writeMessage, writeState, type PartStatus, type StateRow } from './codec.js'
 import type { Dbs, Key } from './schema.js'
 import type { AcceptRequest, AcceptResult, FinalState, FinishResult } from './types.js'
 
@@ -43,11 +45,28 @@ export class ApplyContext {
   private readonly live = new Map<string, Live>()
   private readonly dirty: Live[] = []
   private lastTxn = -1
+  private events: MessageIdGenerator | null = null
+  /** Accounts whose webhook asks for `credit.low`: their alerts become events in the same transaction. */
+  lowCreditEvents: ReadonlySet<string> = new Set()
 
   constructor (dbs: Dbs, book: Book, pricing: Pricing) {
     this.dbs = dbs
     this.book = book
     this.pricing = pricing
+  }
+
+  /**
+   * The generator for webhook event ids. Its slot is taken on first use, inside the current
+   * write transaction (the same `meta` counter as idGenerator()), so a store that never writes
+   * an event takes no slot; forget() drops it, since the transaction that took it may not commit.
+   */
+  eventIds (): MessageIdGenerator {
+    if (this.events === null) {
+      const n = ((this.dbs.meta.get('idSlot') as number | undefined) ?? -1) + 1
+      this.dbs.meta.put('idSlot', n)
+      this.events = new MessageIdGenerator(n % 256)
+    }
+    return this.events
   }
 
   /** Starts a batch. `txnId`: this write transaction's id; `sameTxn`: the previous batch ran
@@ -63,6 +82,7 @@ export class ApplyContext {
   /** Forgets every cached row (after a failure in a batch). */
   forget (): void {
     this.live.clear()
+    this.events = null
     this.lastTxn = -1
   }
 
@@ -88,7 +108,7 @@ export class ApplyContext {
       const mbuf = this.dbs.messages.getBinaryFast(key)
       if (mbuf === undefined) return undefined
       const m = readMessage(this.r.on(mbuf))
-      row = newState(0, m.pc, m.p.length, m.sch, m.vu, m.rcv, receiptFlag(m.origin.kind, m.rd))
+      row = newState(0, m.pc, m.p.length, m.sch, m.vu, m.rcv, receiptFlag(m.origin.kind, m.rd) | (m.cb !== null ? FLAG_WEBHOOK : 0))
       at = 0
       rebuilt = true
     }
@@ -181,14 +201,16 @@ export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult 
     rcv: ctx.now,
     vu: m.validUntil,
     sch,
-    p: m.payloads
+    p: m.payloads,
+    cb: m.callbackUrl ?? null
   }))
   if (cost > 0) {
     book.hold(m.account, row, m.id, -1, cost)
   }
   // The state row in holds is also the unfinished-work index, so it exists even for a free
   // message. Written with the batch's other state rows (flushStates), kept for the commit.
-  ctx.created(m.account, m.id, key, newState(cost, partCost, parts, sch, m.validUntil, ctx.now, receiptFlag(m.origin.kind, m.registeredDelivery)))
+  const flags = receiptFlag(m.origin.kind, m.registeredDelivery) | (m.callbackUrl != null ? FLAG_WEBHOOK : 0)
+  ctx.created(m.account, m.id, key, newState(cost, partCost, parts, sch, m.validUntil, ctx.now, flags))
   if (sch !== null) for (let i = 0; i < parts; i++) dbs.due.put([sch, m.account, m.id, i], null)
   return { ok: true, id: m.id, cost, partCost }
 }
@@ -287,6 +309,8 @@ export function applyFinish (ctx: ApplyContext, account: string, id: string, par
     // the outcome, so a crash can't keep the one and lose the other. The router builds the
     // deliver_sm from the message record when it sends it.
     if ((st.flags & FLAG_RECEIPT) !== 0) dbs.receipts.put([account, id], { message: id, queuedAt: at })
+    // Likewise the status webhook: the sender builds its body from the (now final) message record.
+    if ((st.flags & FLAG_WEBHOOK) !== 0) putEvent(ctx, 'message.status', account, id, null, ctx.now)
   }
   return done ? MESSAGE_DONE : PART_DONE
 }

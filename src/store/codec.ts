@@ -184,6 +184,8 @@ export interface MessageRow {
   vu: number | null
   sch: number | null
   p: Uint8Array[]
+  /** Status webhook URL; a trailing field (rows written before it have none: null). */
+  cb: string | null
 }
 
 export function writeMessage (w: ByteWriter, m: MessageRow): Buffer {
@@ -208,6 +210,7 @@ export function writeMessage (w: ByteWriter, m: MessageRow): Buffer {
   w.f64(m.sch)
   w.u32(m.p.length)
   for (let i = 0; i < m.p.length; i++) w.bytes(m.p[i])
+  w.str(m.cb)
   return w.out()
 }
 
@@ -233,7 +236,8 @@ export function readMessage (r: ByteReader): MessageRow {
   const n = r.u32()
   const p: Uint8Array[] = new Array(n)
   for (let i = 0; i < n; i++) p[i] = r.bytes()
-  return { origin, ref, from, to, cc, type, dc, esm, rd, pid, pri, cref, cut, pc, rcv, vu, sch, p }
+  const cb = r.pos < r.buf.length ? r.strn() : null
+  return { origin, ref, from, to, cc, type, dc, esm, rd, pid, pri, cref, cut, pc, rcv, vu, sch, p, cb }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,6 +261,8 @@ export interface PartStatus {
 
 /** The receipt outbox marker is owed when the message completes (SMPP, registered_delivery & 3). */
 export const FLAG_RECEIPT = 1
+/** A `message.status` webhook event is owed when the message completes (it has a callback URL). */
+export const FLAG_WEBHOOK = 2
 
 export interface StateRow {
   /** Open reservation in milli-credits. */

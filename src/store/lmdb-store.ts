@@ -17,9 +17,10 @@ import { recover } from './recovery.js'
 import { ByteReader, newState, readMessage, readState, type MessageRow, type StateRow } from './codec.js'
 import { MAX_STR, openDbs, type Dbs, type Key } from './schema.js'
 import type {
-  AcceptRequest, AcceptResult, CommitRequest, DocStore, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, Page, PartRef,
-  RecoveryReport, StoredDoc, StoredReceipt
+  AcceptRequest, AcceptResult, CommitRequest, DocStore, EventRef, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, NewEvent, Page, PartRef,
+  RecoveryReport, StoredDoc, StoredReceipt, WebhookEvent
 } from './types.js'
+import { DUE_RANGE, EXPIRED_RANGE, eventOf, PENDING_RANGE, type EventRow } from './events.js'
 import { Writer } from './writer.js'
 import type { ReplaceOutcome, ReplaceRequest } from './replace.js'
 
@@ -52,6 +53,7 @@ export class LmdbStore implements MessageStore, DocStore {
   private report: RecoveryReport | null = null
   private readonly reader = new ByteReader()
   private readonly pruned
+  private lowCredit: ReadonlySet<string> = new Set()
   closed = false
 
   constructor (opts: LmdbStoreOptions) {
@@ -75,6 +77,7 @@ export class LmdbStore implements MessageStore, DocStore {
     const dbs = openDbs({ path: this.config.path, mapSizeMb: this.config.mapSizeMb, noSync: this.config.durability === 'none' })
     this.dbs = dbs
     this.writer = new Writer(dbs, this.pricing, this.config.durability, (alerts) => this.ledger.emitAlerts(alerts))
+    this.writer.setLowCreditEvents(this.lowCredit)
     if (this.opts.recover !== false) {
       this.report = await recover(dbs, this.writer, Date.now())
       this.logger.info({ ...this.report, requeue: this.report.requeue.length, inFlight: this.report.inFlight.length }, 'store recovered')
@@ -292,6 +295,57 @@ export class LmdbStore implements MessageStore, DocStore {
     return out
   }
 
+  // Webhook events (events.ts). Writes go through the Writer: the sender's bookkeeping joins the
+  // group commit like everything else.
+
+  /** Accounts whose low-credit alerts are also written as `credit.low` events (config, on start and reload). */
+  setLowCreditEvents (accounts: Iterable<string>): void {
+    this.lowCredit = new Set(accounts)
+    this.writer?.setLowCreditEvents(this.lowCredit)
+  }
+
+  enqueueEvent (e: NewEvent): Promise<string> {
+    const op = new Op(OpKind.EVENT_ADD, e.account, '', 0, 0, null, null)
+    op.event = e
+    return this.write<string>(op)
+  }
+
+  async dueEvents (now: number, limit: number): Promise<WebhookEvent[]> {
+    const out: WebhookEvent[] = []
+    for (const { key, value } of this.open().webhooks.getRange(DUE_RANGE(now, limit))) out.push(eventOf(key as Key, value as EventRow))
+    return out
+  }
+
+  eventDelivered (ref: EventRef): Promise<void> {
+    return this.write(new Op(OpKind.EVENT_DONE, '', ref.id, ref.dueAt, 0, null, null))
+  }
+
+  eventRetry (ref: EventRef, dueAt: number, error: string | null): Promise<void> {
+    return this.write(new Op(OpKind.EVENT_RETRY, '', ref.id, ref.dueAt, dueAt, null, error))
+  }
+
+  eventExpired (ref: EventRef, error: string | null, at = Date.now()): Promise<void> {
+    return this.write(new Op(OpKind.EVENT_EXPIRE, '', ref.id, ref.dueAt, at, null, error))
+  }
+
+  async expiredEvents (opts: { after?: string, limit?: number } = {}): Promise<WebhookEvent[]> {
+    const limit = Math.max(1, Math.min(opts.limit ?? 100, 1000))
+    const out: WebhookEvent[] = []
+    let skipping = opts.after !== undefined
+    for (const { key, value } of this.open().webhooks.getRange(EXPIRED_RANGE())) {
+      const row = value as EventRow
+      if (skipping) { if (row.id === opts.after) skipping = false; continue }
+      out.push(eventOf(key as Key, row))
+      if (out.length === limit) break
+    }
+    return out
+  }
+
+  async eventCounts (): Promise<{ pending: number, expired: number }> {
+    const db = this.open().webhooks
+    return { pending: db.getKeysCount(PENDING_RANGE()), expired: db.getKeysCount(EXPIRED_RANGE()) }
+  }
+
   prune (now: number, limit: number): Promise<number> {
     const cutoff = now - this.config.retentionDays * DAY
     return this.write<number>(new Op(OpKind.PRUNE, '', '', limit, cutoff, null, null))
@@ -335,6 +389,7 @@ function toRecord (account: string, id: string, row: MessageRow, st: StateRow | 
     validUntil: row.vu,
     scheduledAt: row.sch,
     finishedAt: status.fin,
+    callbackUrl: row.cb,
     parts: row.p.map((payload, i) => {
       const p = status.st[i]
       return {

@@ -3,7 +3,7 @@
 
 import type { ReplaceRequest } from './replace.js'
 import type { AccountSetup } from '../ledger/types.js'
-import type { AcceptRequest, CommitRequest, FinalState } from './types.js'
+import type { AcceptRequest, CommitRequest, FinalState, NewEvent } from './types.js'
 
 export const OpKind = {
   ACCEPT: 1,
@@ -21,7 +21,11 @@ export const OpKind = {
   HOLD_COMMIT: 16,
   HOLD_RELEASE: 17,
   COMMIT_MANY: 18,
-  REPLACE: 19
+  REPLACE: 19,
+  EVENT_ADD: 20,
+  EVENT_DONE: 21,
+  EVENT_RETRY: 22,
+  EVENT_EXPIRE: 23
 } as const
 export type OpKind = (typeof OpKind)[keyof typeof OpKind]
 
@@ -40,6 +44,7 @@ export class Op {
   setup: AccountSetup | null
   commits: CommitRequest[] | null
   replace: ReplaceRequest | null = null
+  event: NewEvent | null = null
   result: unknown = undefined
   resolve: (v: unknown) => void = noop
   reject: (e: unknown) => void = noop

@@ -13,6 +13,7 @@
 //   receipts  [account, key]               → receipt waiting for a customer bind
 //   meta      name                         → value (id slots)
 //   docs      [kind, key]                  → small JSON-like documents (admin settings, idempotency, …)
+//   webhooks  ['p', dueAt, id]             → pending webhook event (events.ts); ['x', expiredAt, id] expired
 
 import { open, type Database, type RootDatabase } from 'lmdb'
 export type { MessageRow, PartStatus, StateRow } from './codec.js'
@@ -42,6 +43,7 @@ export interface Dbs {
   receipts: Database<Record<string, unknown>, Key>
   meta: Database<unknown, string>
   docs: Database<unknown, Key>
+  webhooks: Database<unknown, Key>
 }
 
 export interface OpenOptions {
@@ -80,6 +82,7 @@ export function openDbs (opts: OpenOptions): Dbs {
     finished: env.openDB<null, Key>({ name: 'finished' }),
     receipts: env.openDB<Record<string, unknown>, Key>({ name: 'receipts' }),
     meta: env.openDB<unknown, string>({ name: 'meta' }),
-    docs: env.openDB<unknown, Key>({ name: 'docs' })
+    docs: env.openDB<unknown, Key>({ name: 'docs' }),
+    webhooks: env.openDB<unknown, Key>({ name: 'webhooks' })
   }
 }

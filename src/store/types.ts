@@ -44,6 +44,11 @@ export interface AcceptRequest {
   concatRef?: number
   /** Which UDH the payloads were cut for, so a resend uses the same (default 'udh8'). */
   cutFor?: CutFor
+  /**
+   * Where this message's `message.status` webhook goes (HTTP messages: the request's callback_url
+   * or the account's webhook URL); null or absent = no webhook, and nothing is paid for it.
+   */
+  callbackUrl?: string | null
 }
 
 export type CutFor = 'udh16' | 'udh8'
@@ -109,6 +114,8 @@ export interface MessageRecord {
   validUntil: number | null
   scheduledAt: number | null
   finishedAt: number | null
+  /** Where the message's status webhook goes; null (or absent, in records built by hand) = none. */
+  callbackUrl?: string | null
   parts: PartRecord[]
 }
 
@@ -184,6 +191,56 @@ export interface MessageStore {
   prune: (now: number, limit: number) => Promise<number>
   /** What start() found. */
   readonly recovery: RecoveryReport | null
+  /**
+   * A webhook event (inbound message, or anything not written by another store operation), due
+   * at once. Resolves with the event id (made by the store) after the commit.
+   */
+  enqueueEvent: (e: NewEvent) => Promise<string>
+  /** Pending events due at or before `now`, soonest first. */
+  dueEvents: (now: number, limit: number) => Promise<WebhookEvent[]>
+  /** A 2xx was received: the event is gone. No-op when it already is. */
+  eventDelivered: (ref: EventRef) => Promise<void>
+  /** An attempt failed: one more attempt counted, due again at `dueAt`. */
+  eventRetry: (ref: EventRef, dueAt: number, error: string | null) => Promise<void>
+  /** No more attempts: the event moves to the expired list (kept for a listing until retention). */
+  eventExpired: (ref: EventRef, error: string | null, at?: number) => Promise<void>
+  /** Expired events, oldest first, after the cursor (an event id from a previous page). */
+  expiredEvents: (opts?: { after?: string, limit?: number }) => Promise<WebhookEvent[]>
+  /** Events waiting to be delivered, and expired events kept. */
+  eventCounts: () => Promise<{ pending: number, expired: number }>
+}
+
+/** Webhook event types the store writes (the sender decides where they go). */
+export type EventType = 'message.status' | 'message.inbound' | 'credit.low'
+
+export interface NewEvent {
+  type: EventType
+  account: string
+  /** The message this event is about (message.status), else null. */
+  messageId?: string | null
+  /** The event's payload (plain data); message.status builds its own from the message record. */
+  data?: Record<string, unknown> | null
+  /** Epoch ms the event happened (default now). */
+  at?: number
+}
+
+/** Names one stored event as the sender saw it (the due time is part of the LMDB key). */
+export interface EventRef {
+  id: string
+  dueAt: number
+}
+
+export interface WebhookEvent extends EventRef {
+  type: EventType
+  account: string
+  messageId: string | null
+  data: Record<string, unknown> | null
+  createdAt: number
+  /** Attempts made so far (failed ones; a delivered event is no longer stored). */
+  attempts: number
+  lastError: string | null
+  /** Set once expired. */
+  expiredAt: number | null
 }
 
 export interface StoredDoc<T> {

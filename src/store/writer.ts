@@ -17,6 +17,7 @@ import { ApplyContext, applyAccept, applyCommit, applyDispatch, applyFinish, app
 import type { Durability } from './config.js'
 import { Op, OpKind } from './ops.js'
 import { applyReplace } from './replace.js'
+import { applyEnqueueEvent, applyEventDelivered, applyEventExpired, applyEventRetry, pruneEvents, putEvent } from './events.js'
 import type { Dbs } from './schema.js'
 import type { AcceptResult } from './types.js'
 
@@ -47,6 +48,11 @@ export class Writer {
     this.onAlerts = onAlerts
     this.ctx = new ApplyContext(dbs, new Book(dbs), pricing)
     this.run = this.run.bind(this)
+  }
+
+  /** Accounts whose low-credit alerts are written as `credit.low` webhook events. */
+  setLowCreditEvents (accounts: ReadonlySet<string>): void {
+    this.ctx.lowCreditEvents = accounts
   }
 
   /** Queues an op; its promise settles with `op.result` after the commit. */
@@ -94,6 +100,8 @@ export class Writer {
       }
       if (alerts !== null) this.onAlerts(alerts)
     }, (err: unknown) => {
+      // Nothing of this transaction is known to have committed (state rows, event id slot).
+      this.ctx.forget()
       if (batch.length === 0) {
         // The transaction failed before its callback ran: what it would have taken is still
         // queued, and nothing else will schedule it.
@@ -134,6 +142,14 @@ export class Writer {
     try {
       this.ctx.flushStates()
       book.flush()
+      // The ledger found its crossings while flushing the account rows, still inside this
+      // transaction: the credit.low events commit with the debit that caused them.
+      const wanted = this.ctx.lowCreditEvents
+      if (wanted.size > 0) {
+        for (const a of book.alerts) {
+          if (wanted.has(a.account)) putEvent(this.ctx, 'credit.low', a.account, null, { threshold: a.threshold, available: a.available }, a.at)
+        }
+      }
     } catch (err) {
       this.ctx.forget()
       throw err
@@ -167,7 +183,11 @@ export class Writer {
       case OpKind.RETRY: applyRetry(ctx, op.account, op.id, op.part, op.amount, op.s2); break
       case OpKind.FINISH: op.result = applyFinish(ctx, op.account, op.id, op.part, op.state ?? 'failed', op.s2, op.amount); break
       case OpKind.REPLACE: op.result = applyReplace(ctx, op.account, op.id, op.replace!); break
-      case OpKind.PRUNE: ctx.flushStates(); op.result = applyPrune(ctx, op.amount, op.part); break
+      case OpKind.PRUNE: ctx.flushStates(); op.result = applyPrune(ctx, op.amount, op.part); pruneEvents(ctx, op.amount, op.part); break
+      case OpKind.EVENT_ADD: op.result = applyEnqueueEvent(ctx, op.event!); break
+      case OpKind.EVENT_DONE: applyEventDelivered(ctx, { id: op.id, dueAt: op.part }); break
+      case OpKind.EVENT_RETRY: applyEventRetry(ctx, { id: op.id, dueAt: op.part }, op.amount, op.s2); break
+      case OpKind.EVENT_EXPIRE: applyEventExpired(ctx, { id: op.id, dueAt: op.part }, op.s2, op.amount); break
       case OpKind.ENSURE_ACCOUNT: if (op.setup !== null) applyEnsureAccount(dbs, ctx.book, op.account, op.setup); break
       case OpKind.TOPUP: op.result = applyTopUp(ctx.book, op.account, op.amount, op.s1); break
       case OpKind.ADJUST: op.result = applyAdjust(ctx.book, op.account, op.amount, op.s1); break

@@ -26,13 +26,21 @@ t.test('a message row reads back as written, payload bytes and non-ASCII text in
     rcv: 1_700_000_000_123,
     vu: null,
     sch: 1_700_000_060_000,
-    p: [Buffer.from([0, 1, 2, 255]), new Uint8Array(0), Buffer.alloc(300, 0x41)]
+    p: [Buffer.from([0, 1, 2, 255]), new Uint8Array(0), Buffer.alloc(300, 0x41)],
+    cb: 'https://hooks.example.com/sms?ü=1'
   }
   const bytes = copy(writeMessage(w, row))
   const back = readMessage(new ByteReader().on(bytes))
   t.same({ ...back, p: back.p.map((x) => Buffer.from(x).toString('hex')) }, { ...row, p: row.p.map((x) => Buffer.from(x).toString('hex')) })
   const http = readMessage(new ByteReader().on(copy(writeMessage(w, { ...row, origin: { kind: 'http' }, ref: null, ...{ cut: 'udh8' as const } }))))
   t.same([http.origin, http.ref, http.cut], [{ kind: 'http' }, null, 'udh8'])
+  const none = readMessage(new ByteReader().on(copy(writeMessage(w, { ...row, cb: null }))))
+  t.equal(none.cb, null, 'no callback url reads back as null')
+  // A row written before the callback url existed ends after the payloads: it reads as null.
+  const full = copy(writeMessage(w, { ...row, cb: null }))
+  const old = readMessage(new ByteReader().on(full.subarray(0, full.length - 4)))
+  t.equal(old.cb, null, 'an older row without the trailing field reads as no callback url')
+  t.same(old.p.map((x) => x.length), [4, 0, 300])
 })
 
 t.test('state rows: a fresh row written directly equals the built one; every field survives', async (t) => {

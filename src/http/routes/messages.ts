@@ -14,6 +14,8 @@ import { parseIsoTime, validate, type Schema } from '../validate.js'
 
 export const MAX_RECIPIENTS = 10_000
 const MAX_VALIDITY_S = 30 * 86_400
+const MAX_URL = 2048
+const MAX_BLOCK_INTERVAL_S = 86_400
 
 export const SUBMIT_SCHEMA: Schema = {
   to: { kind: 'string|strings', required: true, max: MAX_RECIPIENTS, maxLength: 32 },
@@ -24,7 +26,14 @@ export const SUBMIT_SCHEMA: Schema = {
   validity: { kind: 'integer|string', min: 1, max: MAX_VALIDITY_S, maxLength: 40 },
   reference: { kind: 'string', max: 64 },
   variables: { kind: 'object' },
-  encoding: { kind: 'string', values: ['auto', 'gsm7', 'ucs2'] }
+  encoding: { kind: 'string', values: ['auto', 'gsm7', 'ucs2'] },
+  callback_url: { kind: 'string', max: MAX_URL },
+  blocks: { kind: 'object' }
+}
+
+const BLOCKS_SCHEMA: Schema = {
+  size: { kind: 'integer', required: true, min: 1, max: MAX_RECIPIENTS },
+  interval_s: { kind: 'integer', required: true, min: 1, max: MAX_BLOCK_INTERVAL_S }
 }
 
 type Encoding = 'auto' | 'gsm7' | 'ucs2'
@@ -71,9 +80,10 @@ async function submit (deps: MessagesDeps, req: Request): Promise<Reply | ApiErr
   if (key === undefined) return await accept(deps, account, body)
   if (typeof key !== 'string' || key.length === 0 || key.length > 255) return badField('Idempotency-Key', 'OUT_OF_RANGE', 'Idempotency-Key must be 1 to 255 characters')
   const fp = IdempotencyCache.fingerprint(req.method, req.path, req.raw)
-  const r = deps.idempotency.begin(account.id, key, fp, Date.now(), async () => await accept(deps, account, body).then(asAnswer))
-  if (r === 'conflict') return new ApiError(409, 'conflict', 'Idempotency-Key', 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request')
-  const answer = await r.answer
+  const r = await deps.idempotency.begin(account.id, key, fp, Date.now(), async () => await accept(deps, account, body).then(asAnswer))
+  if (r.kind === 'conflict') return new ApiError(409, 'conflict', 'Idempotency-Key', 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request')
+  if (r.kind === 'in_progress') return new ApiError(409, 'conflict', 'Idempotency-Key', 'IDEMPOTENCY_KEY_IN_PROGRESS', 'a request with this Idempotency-Key is still running (in another process); retry shortly')
+  const answer = r.answer
   if (answer.body instanceof ApiError) return answer.body
   return { status: answer.status, body: answer.body, headers: r.kind === 'replay' ? { 'idempotent-replayed': 'true' } : undefined }
 }
@@ -96,6 +106,10 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
   if (validity instanceof ApiError) return validity
   const variables = variablesOf(body.variables, to)
   if (variables instanceof ApiError) return variables
+  const callbackUrl = callbackOf(body.callback_url)
+  if (callbackUrl instanceof ApiError) return callbackUrl
+  const blocks = blocksOf(body.blocks)
+  if (blocks instanceof ApiError) return blocks
   const entries: Entry[] = []
   const seen = new Set<string>()
   for (const raw of to) {
@@ -104,6 +118,9 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
     const k = dest instanceof Violation ? raw : dest.digits
     if (seen.has(k)) continue
     seen.add(k)
+    // Blocks: the first `size` distinct recipients go at the schedule, each next block `interval` later.
+    const block = blocks === null ? 0 : Math.floor((seen.size - 1) / blocks.size)
+    const at = blocks === null || block === 0 ? schedule : (schedule ?? now) + block * blocks.intervalMs
     const content = variables === null ? text : render(text, variables[raw], raw)
     if (content instanceof ApiError) { entries.push({ to: raw, result: content }); continue }
     const s: Submission = {
@@ -119,12 +136,13 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
       registeredDelivery: 1,
       protocolId: 0,
       priorityFlag: 0,
-      schedule,
+      schedule: at,
       validity
     }
     const r = deps.intake.prepare(account, s, now)
     if (!r.ok) { entries.push({ to: raw, result: r.violation !== null ? fromViolation(r.violation) : fromSmppStatus(r.status, r.reason) }); continue }
     const job = r.job
+    job.callbackUrl = callbackUrl
     const info = { to: job.destination, parts: r.parts, encoding: r.accepted.message.encoding, scheduled_at: job.scheduledAt === null ? null : new Date(job.scheduledAt).toISOString() }
     entries.push({
       to: raw,
@@ -154,6 +172,26 @@ function timeOf (v: unknown, field: string, now: number): number | null | ApiErr
   const t = parseIsoTime(v as string)
   if (t === null) return badField(field, 'BAD_FORMAT', `'${field}' must be an ISO 8601 time with a zone, e.g. 2026-11-23T18:00:00Z${field === 'validity' ? ', or seconds' : ''}`)
   return t
+}
+
+/** An absolute http(s) URL for the message's webhooks, or null when not given. */
+export function callbackOf (v: unknown, field = 'callback_url'): string | null | ApiError {
+  if (v === undefined || v === null) return null
+  let url: URL
+  try { url = new URL(v as string) } catch { return badField(field, 'BAD_FORMAT', `'${field}' must be an absolute http or https URL`) }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return badField(field, 'BAD_FORMAT', `'${field}' must use http or https (got ${url.protocol})`)
+  if ((v as string).length > MAX_URL) return badField(field, 'OUT_OF_RANGE', `'${field}' must be at most ${MAX_URL} characters`)
+  return v as string
+}
+
+function blocksOf (v: unknown): { size: number, intervalMs: number } | null | ApiError {
+  if (v === undefined || v === null) return null
+  const b = validate(v, BLOCKS_SCHEMA)
+  if (b instanceof ApiError) {
+    const field = b.field === null ? 'blocks' : `blocks.${b.field}`
+    return badField(field, b.reason, b.message.replace(`'${b.field ?? ''}'`, `'${field}'`))
+  }
+  return { size: b.size as number, intervalMs: (b.interval_s as number) * 1000 }
 }
 
 function variablesOf (v: unknown, to: string[]): Variables | null | ApiError {
