@@ -6,6 +6,10 @@
 // looked up again every retryMs by one shared timer, for at most holdMs, at most maxHeld at a
 // time (the oldest is dropped first). Held receipts resolve later through the 'late' event.
 //
+// A receipt for an id whose submit_sm_resp arrived but whose commit is not recorded yet is held
+// too, without a lookup: the index may still map that id to an older, finished part, because
+// carriers reuse ids (a simulator or SMSC restarting its counter, a counter wrapping).
+//
 // Exactly one customer receipt per message: a result carries the message only to the call whose
 // finish() completed it, which the store decides inside its write transaction (so across threads
 // too). Receipts for one message are still applied one after the other on this thread.
@@ -98,6 +102,8 @@ export class DlrCorrelator extends EventEmitter {
   private held: Held[] = []
   private head = 0
   private heldCount = 0
+  /** carrierId \0 canonical id of parts accepted by the carrier whose commit is still being written. */
+  private readonly committing = new Set<string>()
   /** carrierId \0 canonical id (after idTypes conversion) → held receipts. */
   private readonly index = new Map<string, Held[]>()
   /** account \0 id → tail of the receipts being applied to that message. */
@@ -170,6 +176,9 @@ export class DlrCorrelator extends EventEmitter {
       if (receipt.carrierMessageId === '') return this.orphan(carrierId, receipt, 'receipt without a message id')
       const types = this.idTypes !== null ? this.idTypes(carrierId) : null
       const lookupId = types !== null ? convertId(receipt.carrierMessageId, types) : receipt.carrierMessageId
+      if (this.committing.size > 0 && this.committing.has(carrierId + '\0' + canonicalCarrierId(lookupId))) {
+        return this.hold(carrierId, receipt, lookupId)
+      }
       const ref = await this.store.byCarrierId(carrierId, lookupId)
       if (ref === null) return this.hold(carrierId, receipt, lookupId)
       return this.count(await this.resolve(ref, receipt))
@@ -178,10 +187,23 @@ export class DlrCorrelator extends EventEmitter {
     }
   }
 
-  /** The engine calls this when it committed a carrier's submit_sm_resp: releases a receipt held for that id. */
+  /**
+   * The carrier accepted a part under this id and the engine is writing the commit: a receipt
+   * quoting it waits for submitted() instead of trusting what the index holds for it now.
+   */
+  accepted (carrierId: string, carrierMessageId: string): void {
+    this.committing.add(carrierId + '\0' + canonicalCarrierId(carrierMessageId))
+  }
+
+  /**
+   * The engine calls this when its commit of a carrier's submit_sm_resp ended (committed, or
+   * failed: then the receipt finds what the index has): releases receipts held for that id.
+   */
   submitted (carrierId: string, carrierMessageId: string): void {
+    const key = carrierId + '\0' + canonicalCarrierId(carrierMessageId)
+    this.committing.delete(key)
     if (this.heldCount === 0) return
-    const list = this.index.get(carrierId + '\0' + canonicalCarrierId(carrierMessageId))
+    const list = this.index.get(key)
     if (list === undefined) return
     for (const h of list.slice()) {
       if (h.busy) h.again = true

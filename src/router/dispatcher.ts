@@ -56,7 +56,9 @@ class OutPart {
 export interface DispatcherEvents {
   /** The router ended the last open part of a message itself (permanent error, expiry, retries exhausted). */
   messageDone: (ref: PartRef) => void
-  /** A carrier accepted a part; its id now correlates receipts. */
+  /** A carrier accepted a part (submit_sm_resp OK); the commit recording its id is being written. */
+  partAccepted: (carrier: string, carrierMessageId: string) => void
+  /** That commit ended (written, or failed): the id now correlates receipts. */
   partSubmitted: (carrier: string, carrierMessageId: string) => void
   /** A message has no part left in memory (handed over or finished). */
   messageSettled: (msg: OutMessage) => void
@@ -218,9 +220,13 @@ export class Dispatcher {
 
   private outcome (o: SubmitOutcome, p: OutPart): void {
     if (o.ok) {
+      this.events.partAccepted(p.carrier, o.carrierMessageId)
       this.store.commit(p.ref, p.carrier, o.carrierMessageId).then(() => {
         this.events.partSubmitted(p.carrier, o.carrierMessageId)
-      }, (err: unknown) => this.log.error({ err, id: p.msg.id }, 'could not record carrier acceptance'))
+      }, (err: unknown) => {
+        this.log.error({ err, id: p.msg.id }, 'could not record carrier acceptance')
+        this.events.partSubmitted(p.carrier, o.carrierMessageId)
+      })
       this.settle(p.msg)
       return
     }

@@ -124,6 +124,7 @@ export class Engine implements EngineApi {
     this.outbox = new EngineOutbox(this.store, cfg.router.receiptTtlMs, (item) => this.onOutbox?.(item), customerReceipt, this.log)
     this.dispatcher = new Dispatcher(this.pools, cfg.routes, cfg.router.retry, this.store, {
       messageDone: (ref) => { this.messageDone(ref) },
+      partAccepted: (carrier, id) => this.correlator?.accepted(carrier, id),
       partSubmitted: (carrier, id) => this.correlator?.submitted(carrier, id),
       messageSettled: (msg) => this.settled(msg)
     }, this.log, this.registry)

@@ -210,6 +210,28 @@ t.test('an early receipt is held, then released by submitted()', async t => {
   t.equal((await store.get('acme', id))?.parts[0].state, 'delivered')
 })
 
+t.test('a carrier reusing an id (its counter restarted): the receipt waits for the new commit, not the old part', async t => {
+  const store = await openStore(t)
+  const c = correlator(t, store, { holdMs: 5000, retryMs: 60_000 })
+  await c.start()
+  const late = lateResults(c)
+  const old = await accept(store, request('acme', 1))
+  await commit(store, { account: 'acme', id: old, part: 0 }, 'simA', '1')
+  t.match(await c.handle('simA', receipt('1', 'DELIVRD')), { kind: 'final' })
+  // The carrier restarted and hands out id 1 again; its receipt overtakes our commit.
+  const next = await accept(store, request('acme', 1))
+  const ref = { account: 'acme', id: next, part: 0 }
+  c.accepted('simA', '1')
+  t.same(await c.handle('simA', receipt('1', 'UNDELIV')), { kind: 'held' }, 'not taken for a duplicate of the old message')
+  await store.commit(ref, 'simA', '1')
+  c.submitted('simA', '1')
+  t.ok(await until(() => late.length === 1), 'released by the commit')
+  t.match(late[0], { kind: 'final', ref })
+  t.equal((await store.get('acme', next))?.parts[0].state, 'undeliverable', 'the new message got its outcome')
+  t.equal((await store.get('acme', old))?.parts[0].state, 'delivered', 'the old one is untouched')
+  t.match(await c.handle('simA', receipt('1', 'UNDELIV')), { kind: 'duplicate', ref }, 'a repeat now is an ordinary duplicate')
+})
+
 t.test('an early receipt quoting the exact id is released by submitted(), case and leading zeros aside', async t => {
   const store = await openStore(t)
   const c = correlator(t, store, { holdMs: 5000, retryMs: 60_000 })
