@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { IDEM_KIND, IdempotencyCache } from '../../src/http/idempotency.js'
-import { startApi, waitFor } from './helpers.js'
+import { startApi, waitFor, OTHER_KEY } from './helpers.js'
 
 const S = 1000
 
@@ -71,6 +71,8 @@ t.test('callback_url is kept with the message; malformed ones are refused', asyn
   for (const [v, reason] of cases) {
     t.match(await api.call('POST', '/v1/messages', { to: '393471234567', from: 'Instrada', text: 'x', callback_url: v }), { status: 400, body: { error: { field: 'callback_url', reason } } }, String(v).slice(0, 40))
   }
+  const unsigned = await api.call('POST', '/v1/messages', { to: '393471234567', text: 'x', callback_url: url }, { key: OTHER_KEY })
+  t.match(unsigned, { status: 400, body: { error: { field: 'callback_url', reason: 'NO_WEBHOOK_SECRET' } } }, 'an account without a webhook secret could never sign it: refused up front')
 })
 
 t.test('Idempotency-Key answers survive a restart on the same store', async (t) => {

@@ -19,7 +19,8 @@ export async function startApi (t: Test, o: SetupOptions & { http?: string } = {
   const setup = await testConfig({
     ...o,
     extra: `http: { port: 0${o.http !== undefined ? ', ' + o.http : ''} }\n${o.extra ?? ''}`,
-    demo: `api_keys: ['${hashApiKey(DEMO_KEY)}']\n${o.demo ?? ''}`,
+    // A signing secret, so callback_url is usable; a test may bring its own webhook block.
+    demo: `api_keys: ['${hashApiKey(DEMO_KEY)}']\n${/^webhook:/m.test(o.demo ?? '') ? '' : 'webhook: { secret: demo-webhook-secret }\n'}${o.demo ?? ''}`,
     other: `api_keys: ['${hashApiKey(OTHER_KEY)}']\n${o.other ?? ''}`
   })
   t.teardown(setup.cleanup)

@@ -81,6 +81,7 @@ async function sendOne (deps: JasminDeps, verifier: PasswordVerifier, p: URLSear
   if (account instanceof JasminError) return account
   const s = submissionOf(p)
   if (s instanceof JasminError) return s
+  if (s.callbackUrl !== null && account.config.webhook === null) return new JasminError(400, 'Argument dlr-url cannot be used: the account has no webhook secret to sign receipts with.')
   const now = Date.now()
   const r = deps.intake.prepare(account, s.submission, now)
   if (!r.ok) return jasminError(r.violation !== null ? fromViolation(r.violation) : fromSmppStatus(r.status, r.reason), account.id)

@@ -108,6 +108,7 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
   if (variables instanceof ApiError) return variables
   const callbackUrl = callbackOf(body.callback_url)
   if (callbackUrl instanceof ApiError) return callbackUrl
+  if (callbackUrl !== null && account.config.webhook === null) return NO_WEBHOOK_SECRET('callback_url')
   const blocks = blocksOf(body.blocks)
   if (blocks instanceof ApiError) return blocks
   const entries: Entry[] = []
@@ -175,6 +176,11 @@ function timeOf (v: unknown, field: string, now: number): number | null | ApiErr
 }
 
 /** An absolute http(s) URL for the message's webhooks, or null when not given. */
+/** A callback needs the account's signing secret: without one it could never be sent. */
+export function NO_WEBHOOK_SECRET (field: string): ApiError {
+  return new ApiError(400, 'invalid_request', field, 'NO_WEBHOOK_SECRET', `${field} needs a webhook secret for this account (account config 'webhook: { secret }'); ask the operator`)
+}
+
 export function callbackOf (v: unknown, field = 'callback_url'): string | null | ApiError {
   if (v === undefined || v === null) return null
   let url: URL
