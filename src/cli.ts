@@ -13,7 +13,8 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   sim: async () => await import('./commands/sim.js'),
   'hash-password': async () => await import('./commands/hash-password.js'),
   'hash-api-key': async () => await import('./commands/hash-api-key.js'),
-  load: async () => await import('./commands/load.js')
+  load: async () => await import('./commands/load.js'),
+  'webhook-receiver': async () => await import('./commands/webhook-receiver.js')
 }
 
 function usage (): string {
