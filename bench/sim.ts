@@ -4,11 +4,14 @@
 // (SmppSession) in a separate process, the same for both servers; the server runs in this process,
 // so its RSS and CPU are what is reported. A last run repeats window 1000 with a million receipts
 // pending in the simulator (due in 10 minutes), to show the rate does not depend on the backlog.
+// Run with --expose-gc (as below) so each run starts from a collected heap.
 // The machine is shared: besides messages per second, each run reports messages per second of
 // server CPU, which holds up better when other processes take the cores.
 // Receipt latency is sampled (one message in 8), from sending the submit_sm to reading its receipt.
-// Run: npm run build && node dist/bench/sim.js [--json]
-// Env: BENCH_SECONDS (default 5 per run), BENCH_BACKLOG (default 1000000; 0 skips that run).
+// Memory is sampled every 100 ms: peak RSS, peak V8 heap in use and peak external memory (Buffers).
+// BENCH_SIM_ONLY=1 leaves out the node-smpp runs, so the RSS is the simulator's alone.
+// Run: npm run build && node --expose-gc dist/bench/sim.js [--json]
+// Env: BENCH_SECONDS (default 5 per run), BENCH_BACKLOG (default 1000000; 0 skips that run), BENCH_SIM_ONLY.
 
 import { fork } from 'node:child_process'
 import { createRequire } from 'node:module'
@@ -25,7 +28,8 @@ const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000)
 const WARMUP_MS = 1000
 
 interface ClientResult { submits: number, receipts: number, seconds: number, p50: number, p99: number, p999: number, errors: number, clientCpu: number }
-interface RunResult extends ClientResult { server: string, window: number, backlog: number, rssMb: number, serverCpu: number }
+/** Memory: peaks over the run of RSS, of V8's heap in use, and of memory outside it (Buffers' ArrayBuffers and the like). */
+interface RunResult extends ClientResult { server: string, window: number, backlog: number, rssMb: number, heapMb: number, externalMb: number, serverCpu: number }
 
 // ---------------------------------------------------------------- load client (child process)
 
@@ -111,6 +115,9 @@ async function startOurs (backlog: number): Promise<Server> {
     }
     c.detach(ls)
     if (c.pendingReceipts < backlog) throw new RangeError(`backlog not filled: ${c.pendingReceipts}`)
+    // Filling a million in a tight loop leaves the old generation full of set-up garbage until V8's
+    // next full collection; collect it now, so the memory reported is the backlog's, not the loop's.
+    global.gc?.()
   }
   return { port: sim.port(), close: async () => await sim.close() }
 }
@@ -146,8 +153,14 @@ async function run (name: string, window: number, backlog: number, start: () => 
   global.gc?.()
   const server = await start()
   const child = fork(fileURLToPath(import.meta.url), ['--client', String(server.port), String(window), String(SECONDS)], { stdio: 'inherit' })
-  let rss = 0
-  const sampler = setInterval(() => { rss = Math.max(rss, process.memoryUsage().rss) }, 100)
+  const peak = { rss: 0, heap: 0, external: 0 }
+  const sample = (): void => {
+    const m = process.memoryUsage()
+    peak.rss = Math.max(peak.rss, m.rss)
+    peak.heap = Math.max(peak.heap, m.heapUsed)
+    peak.external = Math.max(peak.external, m.external)
+  }
+  const sampler = setInterval(sample, 100)
   // Server CPU from the client's bind (the server is idle then, so the message is read at once) to the result.
   let cpu0 = process.cpuUsage()
   let t0 = performance.now()
@@ -160,10 +173,11 @@ async function run (name: string, window: number, backlog: number, start: () => 
   const cpu = process.cpuUsage(cpu0)
   const wall = (performance.now() - t0) * 1000
   clearInterval(sampler)
-  rss = Math.max(rss, process.memoryUsage().rss)
+  sample()
   await server.close()
   child.kill()
-  return { ...result, server: name, window, backlog, rssMb: Math.round(rss / 1e6), serverCpu: (cpu.user + cpu.system) / wall }
+  const mb = (n: number): number => Math.round(n / 1e6)
+  return { ...result, server: name, window, backlog, rssMb: mb(peak.rss), heapMb: mb(peak.heap), externalMb: mb(peak.external), serverCpu: (cpu.user + cpu.system) / wall }
 }
 
 const SIM_ONLY = process.env.BENCH_SIM_ONLY === '1'
@@ -181,10 +195,11 @@ async function main (): Promise<void> {
     return
   }
   process.stdout.write(`simulator benchmark: node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${SECONDS} s per run, one transceiver bind, load client in a separate process\n\n`)
-  process.stdout.write('server           window  backlog   submits/s  receipts/s  per server CPU-s  receipt p50/p99/p99.9 ms   server CPU  client CPU  RSS MB  errors\n')
+  process.stdout.write('server           window  backlog   submits/s  receipts/s  per server CPU-s  receipt p50/p99/p99.9 ms   server CPU  client CPU  RSS MB  heap MB  ext MB  errors\n')
   for (const r of results) {
     process.stdout.write(`${r.server.padEnd(16)} ${String(r.window).padStart(6)} ${String(r.backlog).padStart(8)} ${fmt(r.submits / r.seconds).padStart(11)} ${fmt(r.receipts / r.seconds).padStart(11)} ${fmt(perCpu(r)).padStart(17)}` +
-      `   ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} / ${r.p999.toFixed(1)}`.padEnd(28) + `${(r.serverCpu * 100).toFixed(0)}%`.padStart(9) + `${(r.clientCpu * 100).toFixed(0)}%`.padStart(12) + String(r.rssMb).padStart(8) + String(r.errors).padStart(8) + '\n')
+      `   ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} / ${r.p999.toFixed(1)}`.padEnd(28) + `${(r.serverCpu * 100).toFixed(0)}%`.padStart(9) + `${(r.clientCpu * 100).toFixed(0)}%`.padStart(12) + String(r.rssMb).padStart(8) +
+      String(r.heapMb).padStart(9) + String(r.externalMb).padStart(8) + String(r.errors).padStart(8) + '\n')
   }
   for (const window of SIM_ONLY ? [] : [10, 1000]) {
     const a = results.find((r) => r.server === 'instrada sim' && r.window === window && r.backlog === 0)!

@@ -52,6 +52,8 @@ export class SimCarrier {
   private lastHousekeeping = 0
   /** Recent source addresses: most traffic has few senders, so a million pending messages share a few strings. */
   private readonly sources = new Map<string, string>()
+  /** Recent quoted texts (first 20 characters): templated traffic (codes, alerts) mostly starts alike. */
+  private readonly heads = new Map<string, string>()
 
   constructor (profile: CarrierProfile, opts: CarrierOptions = {}) {
     this.profile = profile
@@ -168,14 +170,6 @@ export class SimCarrier {
     return 0
   }
 
-  private intern (s: string): string {
-    const v = this.sources.get(s)
-    if (v !== undefined) return v
-    if (this.sources.size >= 4096) this.sources.clear()
-    this.sources.set(s, s)
-    return s
-  }
-
   private take (b: { tokens: number, tokensAt: number }, now: number): boolean {
     const rate = this.profile.tpsLimit
     let t = b.tokens + (now - b.tokensAt) * rate / 1000
@@ -232,8 +226,8 @@ export class SimCarrier {
       err = pickError(e.errors, this.rng)
     }
     const latency = (ov !== null && ov.latency !== null ? ov.latency : p.latency).sample(this.rng)
-    const m = new SimMessage(id, ls.link.systemId, this.intern(pdu.sourceAddr), pdu.sourceAddrTon, pdu.sourceAddrNpi,
-      dest, pdu.destAddrTon, pdu.destAddrNpi, now, stat, err, pdu.registeredDelivery, pdu.dataCoding, headOf(pdu, sm))
+    const m = new SimMessage(id, ls.link.systemId, intern(this.sources, pdu.sourceAddr), pdu.sourceAddrTon, pdu.sourceAddrNpi,
+      dest, pdu.destAddrTon, pdu.destAddrNpi, now, stat, err, pdu.registeredDelivery, pdu.dataCoding, intern(this.heads, headOf(pdu, sm)))
     m.doneAt = now + latency
     if (indexed) this.table.add(m)
     ls.accepted++
@@ -372,6 +366,15 @@ export class SimCarrier {
     this.nextId = this.profile.idStart
     scheduleMo(this)
   }
+}
+
+/** One shared copy of equal strings among the recent ones (a bounded cache: cleared when full). */
+function intern (cache: Map<string, string>, s: string): string {
+  const v = cache.get(s)
+  if (v !== undefined) return v
+  if (cache.size >= 4096) cache.clear()
+  cache.set(s, s)
+  return s
 }
 
 function respondLater (_c: SimCarrier, arg: unknown): void {

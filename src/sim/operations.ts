@@ -4,7 +4,7 @@
 
 import { type CancelSm, type QuerySm, type ReplaceSm, type SubmitMulti, type UnsuccessSme, CommandStatus } from '../smpp/index.js'
 import { MESSAGE_STATE, S_DELETED, matchOverride } from './outcomes.js'
-import { PHASE_DONE, type SimMessage } from './messages.js'
+import { PHASE_DONE, SimMessage, type MessageRecord } from './messages.js'
 import { formatId, parseId, quotable } from './receipts.js'
 import type { LinkState } from './delivery.js'
 import type { SimCarrier } from './carrier.js'
@@ -49,24 +49,31 @@ export function handleSubmitMulti (c: SimCarrier, ls: LinkState, pdu: SubmitMult
   c.respond(ls, pdu, 0, { messageId: idText, unsuccess }, now)
 }
 
-function find (c: SimCarrier, messageId: string, sourceAddr: string): SimMessage | null {
+/** The message a request names, pending or finished (null when unknown or the source_addr differs). */
+function lookup (c: SimCarrier, messageId: string, sourceAddr: string): MessageRecord | null {
   const id = parseId(messageId, c.profile.idFormat)
   if (id < 0) return null
-  const m = c.table.get(id)
+  const m = c.table.lookup(id)
   if (m === undefined) return null
   // The spec matches on the originator too; an empty source_addr in the request matches any.
   if (sourceAddr !== '' && sourceAddr !== m.source) return null
   return m
 }
 
+/** The pending message a request names (cancel and replace act only on those; a finished one is a record). */
+function find (c: SimCarrier, messageId: string, sourceAddr: string): SimMessage | null {
+  const m = lookup(c, messageId, sourceAddr)
+  return m instanceof SimMessage ? m : null
+}
+
 export function handleQuery (c: SimCarrier, ls: LinkState, pdu: QuerySm): void {
   c.counters.queries++
-  const m = find(c, pdu.messageId, pdu.sourceAddr)
+  const m = lookup(c, pdu.messageId, pdu.sourceAddr)
   if (m === null || m.systemId !== ls.link.systemId) {
     ls.link.respond(pdu, CommandStatus.ESME_RQUERYFAIL, null)
     return
   }
-  const done = m.phase === PHASE_DONE
+  const done = m.final
   ls.link.respond(pdu, 0, {
     messageId: pdu.messageId,
     finalDate: done ? smppTime(c.epoch + m.doneAt) : '',

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { engine, statOf, binomialTolerance } from './engine-helpers.js'
 import { submitPdu } from './helpers.js'
-import { parseReceipt } from '../../src/smpp/index.js'
+import { CommandId, parseReceipt } from '../../src/smpp/index.js'
 
 const N = 20_000
 
@@ -166,4 +166,72 @@ t.test('finished messages are evicted after retain_ms; pending ones stay', async
   t.equal(e.carrier.table.size, 100, 'kept for queries after the receipt')
   e.advance(1100)
   t.equal(e.carrier.table.size, 0, 'gone after retain_ms')
+})
+
+t.test('max_messages: the oldest finished messages go first, the rest answer query_sm with their final state', async (t) => {
+  const e = engine('receipts:\n  latency: 10\n  retain_ms: 100000\n  max_messages: 3000\noutcomes:\n  UNDELIV: { weight: 1, err: 77 }\n')
+  const ls = [...e.carrier.links][0]
+  const query = (id: number, sourceAddr = 'Instrada'): { status: number, body: Record<string, unknown> | null } => {
+    e.carrier.handle(ls, { commandId: CommandId.QuerySm, commandStatus: 0, sequenceNumber: 0, messageId: id.toString(16), sourceAddrTon: 5, sourceAddrNpi: 0, sourceAddr })
+    const r = e.link.responses.at(-1)!
+    return { status: r.status, body: r.body }
+  }
+  for (let i = 0; i < 5000; i++) e.carrier.handle(ls, submitPdu('39' + String(i), 'x'))
+  t.equal(e.carrier.table.size, 5000, 'pending messages are never evicted, even beyond max_messages')
+  e.advance(60)
+  t.equal(e.carrier.table.size, 3000, 'finished ones beyond max_messages are')
+  t.equal(query(1).status, 0x67, 'the oldest is gone')
+  t.equal(query(2000).status, 0x67)
+  const q = query(2001)
+  t.equal(q.status, 0)
+  t.match(q.body, { messageState: 5, errorCode: 77 }, 'the oldest kept: UNDELIV with its error code')
+  t.match(q.body?.finalDate, /^\d{12}000\+$/)
+  t.equal(query(5000).status, 0, 'the newest is kept')
+  t.equal(query(5000, 'Other').status, 0x67, 'a finished message still checks the source_addr')
+  // Another round wraps the store of finished messages around.
+  for (let i = 0; i < 4000; i++) e.carrier.handle(ls, submitPdu('39' + String(i), 'y'))
+  e.advance(60)
+  t.equal(e.carrier.table.size, 3000)
+  t.equal(query(6000).status, 0x67)
+  t.equal(query(6001).status, 0)
+  t.equal(query(9000).status, 0)
+  t.equal(query(9001).status, 0x67, 'never issued')
+})
+
+t.test('the recent-messages view keeps only the newest, however many pass', async (t) => {
+  const e = engine('receipts:\n  latency: 1\n')
+  const ls = [...e.carrier.links][0]
+  for (let i = 0; i < 5000; i++) e.carrier.handle(ls, submitPdu('39' + String(i), 'text ' + String(i)))
+  const v = e.carrier.recent.view()
+  t.equal(v.length, 100, 'the configured size (100 here)')
+  t.equal(v[0].text, 'text 4900')
+  t.equal(v.at(-1)?.text, 'text 4999')
+})
+
+t.test('query_sm stays right for ids sharing a table slot with a long-pending message', async (t) => {
+  // The table is indexed by the id's low bits (1024 slots while it holds few messages): id 1025
+  // lands on id 1's slot while id 1 is still pending.
+  const e = engine("receipts:\n  latency: 10\n  retain_ms: 100\noverrides:\n  - { prefix: '777', stat: DELIVRD, latency: 100000 }\n")
+  const ls = [...e.carrier.links][0]
+  const query = (id: number): { status: number, state: unknown } => {
+    e.carrier.handle(ls, { commandId: CommandId.QuerySm, commandStatus: 0, sequenceNumber: 0, messageId: id.toString(16), sourceAddrTon: 5, sourceAddrNpi: 0, sourceAddr: '' })
+    const r = e.link.responses.at(-1)!
+    return { status: r.status, state: r.body?.messageState }
+  }
+  e.carrier.handle(ls, submitPdu('7771', 'slow')) // id 1, pending for 100 s
+  for (let i = 2; i <= 1024; i++) e.carrier.handle(ls, submitPdu('39' + String(i), 'x'))
+  e.advance(200)
+  t.equal(e.carrier.table.size, 1, 'only the long-pending one is left')
+  e.carrier.handle(ls, submitPdu('391025', 'x')) // id 1025
+  e.carrier.handle(ls, submitPdu('391026', 'x')) // id 1026: a free slot
+  t.same(query(1025), { status: 0, state: 1 }, 'both pending')
+  e.advance(20)
+  t.same(query(1025), { status: 0, state: 2 }, 'then DELIVERED')
+  t.same(query(1026), { status: 0, state: 2 })
+  t.same(query(1), { status: 0, state: 1 }, 'the long-pending one is still ENROUTE')
+  e.advance(200)
+  t.same(query(1025), { status: 0x67, state: undefined }, 'gone after retain_ms')
+  t.same(query(1026), { status: 0x67, state: undefined })
+  t.same(query(1), { status: 0, state: 1 }, 'the pending one stays')
+  t.equal(e.carrier.table.size, 1)
 })

@@ -46,7 +46,7 @@ t.test('cancel_sm before the final state: DELETED receipt, no other; after it: 0
   await new Promise((resolve) => setTimeout(resolve, 450))
   t.equal(c.delivers.length, 1, 'the original outcome never comes')
   const r2 = await c.session.requestAsync(submitPdu('392', 'x', { registeredDelivery: 0 })) as SubmitSmResp
-  await until(() => sim.carrier().table.get(parseInt(r2.messageId, 16))?.final === true, 1000)
+  await until(() => sim.carrier().table.lookup(parseInt(r2.messageId, 16))?.final === true, 1000)
   t.equal((await c.session.requestAsync(cancel(r2.messageId))).commandStatus, 0x11, 'final: cancel fails')
 })
 
