@@ -20,11 +20,17 @@ export async function run (argv: string[]): Promise<number> {
       router.log.error({ err: err instanceof ConfigError ? err.message : err }, 'config reload refused; still running on the previous config')
     })
   })
-  await new Promise<void>((resolve) => {
-    const stop = (): void => { resolve() }
+  const died = await new Promise<Error | null>((resolve) => {
+    const stop = (): void => { resolve(null) }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
+    void router.failed.then(resolve)
   })
+  if (died !== null) {
+    await router.close()
+    process.stderr.write(`instrada: stopped because an engine thread died (${died.message}); restart it: recovery resumes the work\n`)
+    return 1
+  }
   router.log.info('stopping')
   await router.close()
   return 0

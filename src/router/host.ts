@@ -47,6 +47,7 @@ class WorkerEngine {
   private out: Inbound[] = []
   private readonly ready: Promise<void>
   private exited = false
+  private closing = false
 
   constructor (config: InstradaConfig, readonly index: number, of: number, private readonly set: EngineSet) {
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
@@ -65,6 +66,7 @@ class WorkerEngine {
         reject(err)
         for (const p of this.pending.values()) p.reject(err)
         this.pending.clear()
+        if (!this.closing) this.set.engineDied(err)
       })
     })
   }
@@ -113,6 +115,7 @@ class WorkerEngine {
 
   async close (): Promise<void> {
     if (this.exited) return
+    this.closing = true
     await this.call((rid) => ({ t: 'close', rid })).catch(() => {})
     await this.worker.terminate()
   }
@@ -124,6 +127,12 @@ class WorkerEngine {
  */
 export class EngineSet implements EngineApi {
   onOutbox: ((item: OutboxItem) => void) | null = null
+  /**
+   * A worker engine ended without being asked to (an uncaught error). The router stops rather
+   * than run on without it: a restart recovers its work from the store, while a half-running
+   * node would refuse or strand that engine's messages.
+   */
+  onEngineDied: ((err: Error) => void) | null = null
   private readonly workers: WorkerEngine[] = []
   private readonly inline: Engine | null = null
   private next = 0
@@ -213,6 +222,12 @@ export class EngineSet implements EngineApi {
       else await Promise.all(this.workers.map(async (w) => await w.close()))
     })()
     return this.closing
+  }
+
+  /** @internal from WorkerEngine */
+  engineDied (err: Error): void {
+    this.log.fatal({ err }, 'an engine thread died')
+    this.onEngineDied?.(err)
   }
 
   private owner (account: string): WorkerEngine {

@@ -41,6 +41,12 @@ export class Router {
    * environment (no recovery, no pruning: engine 0 does those).
    */
   readonly store: LmdbStore
+  /**
+   * Resolves with the error if an engine thread dies; the router has then closed itself (the
+   * `start` command exits non-zero so a supervisor restarts it, and recovery resumes the work).
+   */
+  readonly failed: Promise<Error>
+  private fail!: (err: Error) => void
   /** Sends the stored webhook events (status, inbound, low credit), over `store`. */
   readonly webhooks: WebhookSender
   private accountWebhooks = new Map<string, AccountWebhook>()
@@ -56,6 +62,11 @@ export class Router {
     this.registry = opts.registry ?? new Registry()
     this.simulator = config.simulator !== null ? new Simulator(config.simulator, { logger: this.log, registry: this.registry }) : null
     this.engines = new EngineSet(config, this.log, this.registry)
+    this.failed = new Promise((resolve) => { this.fail = resolve })
+    this.engines.onEngineDied = (err) => {
+      this.fail(err)
+      this.close().catch((e: unknown) => this.log.error({ err: e }, 'close after an engine died failed'))
+    }
     this.store = this.engines.engine?.store ??
       new LmdbStore({ config: config.store, pricing: new Pricing(config.pricing), logger: this.log, recover: false, prune: false })
     this.setWebhooks(config)
