@@ -63,7 +63,7 @@ export function applyHold (ctx: ApplyContext, book: Book, account: string, ref: 
   if (dbs.holds.get(key) !== undefined) return refusal('duplicate', amount, available)
   if (amount > available) return refusal('no_credit', amount, available)
   book.hold(account, row, GENERIC_HOLD + ref, -1, amount)
-  dbs.holds.put(key, writeState(ctx.w, newState(amount, amount, 0, null, null, book.now, 0)))
+  dbs.holds.put(key, writeState(ctx.w, newState(amount, amount, 0, null, null, book.now, 0, null)))
   return { ok: true }
 }
 

@@ -1,10 +1,14 @@
 // Proves the books per account from one read snapshot:
 //   opening + Σ ledger amounts = balance
-//   Σ ledger hold changes = held = Σ open reservations (holds table)
+//   Σ ledger hold changes = held = Σ open reservations (the messages listed in the account's open
+//   sets, plus generic holds)
 //   each traffic entry's items add up to its totals, and available credit is not negative.
 
 import type { Dbs } from '../store/schema.js'
-import { stateRemaining } from '../store/codec.js'
+import { ByteReader, stateRemaining } from '../store/codec.js'
+import { readSet } from '../store/open-sets.js'
+import { isOpen } from '../store/apply.js'
+import { listedState } from '../store/recovery.js'
 import { MAX_STR } from '../store/schema.js'
 import type { ReconcileResult } from './types.js'
 import { entryOf } from './book.js'
@@ -49,8 +53,20 @@ function reconcileOne (dbs: Dbs, transaction: unknown, account: string): Reconci
   }
   if (expectSeq - 1 !== row.seq) problems.push(`account seq ${row.seq} but last entry ${expectSeq - 1}`)
   let openReservations = 0
+  // Generic ledger holds.
   for (const { value } of dbs.holds.getRange({ start: [account, ''], end: [account, MAX_STR], transaction } as object)) {
     openReservations += stateRemaining(value as Buffer)
+  }
+  // Unfinished messages: each listed once, in the open set its accept made.
+  const r = new ByteReader()
+  const options = { transaction }
+  for (const { value } of dbs.open.getRange({ start: [account, ''], end: [account, MAX_STR], transaction } as object)) {
+    for (const id of readSet(value)) {
+      const st = listedState(dbs, r, [account, id], options)
+      if (st === undefined) { problems.push(`open set lists ${id}, which is not stored`); continue }
+      if (!isOpen(st)) problems.push(`open set lists ${id}, which is finished`)
+      openReservations += st.rem
+    }
   }
   if (row.opening + movements !== row.balance) problems.push(`opening ${row.opening} + movements ${movements} = ${row.opening + movements}, balance is ${row.balance}`)
   if (holdMoves !== row.held) problems.push(`ledger hold changes ${holdMoves}, held is ${row.held}`)

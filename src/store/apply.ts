@@ -7,22 +7,25 @@ import type { Book } from '../ledger/book.js'
 import type { Pricing } from '../ledger/pricing.js'
 import { refusal } from '../ledger/refusal.js'
 import type { Refusal } from '../ledger/types.js'
-import { canonicalCarrierId } from './carrier-id.js'
+import { canonicalCarrierId, readPartRef, writePartRef } from './carrier-id.js'
+import { OpenSets } from './open-sets.js'
 import { putEvent } from './events.js'
 import { MessageIdGenerator } from './ids.js'
-import { ByteReader, ByteWriter, FLAG_RECEIPT, FLAG_WEBHOOK, newState, readMessage, readState, writeMessage, writeState, type PartStatus, type StateRow } from './codec.js'
+import { ByteReader, ByteWriter, FLAG_RECEIPT, FLAG_WEBHOOK, messageState, newState, readState, writeMessage, writeState, type PartStatus, type StateRow } from './codec.js'
 import type { Dbs, Key } from './schema.js'
 import type { AcceptRequest, AcceptResult, FinalState, FinishResult } from './types.js'
 
-/** A message's state row as this writer last saw it, and where it is stored. */
+/** A message's state row as this writer last saw it. */
 interface Live {
+  /** Its cache key: the id, or account + NUL + id if another account used the same id. */
+  k: string
+  account: string
+  id: string
   key: Key
   row: StateRow
-  /** 0: not stored yet, 1: in holds, 2: in status. */
-  at: number
+  /** Listed in its open set (as stored): unfinished. */
+  open: boolean
   dirty: boolean
-  /** Rebuilt from the message row (no state row was found): holds nothing. */
-  rebuilt: boolean
 }
 
 /** Open state rows kept between batches (about 300 bytes each). */
@@ -36,14 +39,16 @@ export class ApplyContext {
   readonly w = new ByteWriter()
   readonly r = new ByteReader()
   /**
-   * State rows of unfinished messages this writer wrote, so that a commit right after its
-   * accept reads nothing. Valid only while no other writer committed in between: begin()
-   * checks the LMDB transaction id and drops everything when it moved on by more than our
-   * own commit (another thread or process wrote) or when our last transaction may have
+   * State rows of unfinished messages this writer accepted or changed, so that a commit right
+   * after its accept reads nothing. Valid only while no other writer committed in between:
+   * begin() checks the LMDB transaction id and drops everything when it moved on by more than
+   * our own commit (another thread or process wrote) or when our last transaction may have
    * failed.
    */
   private readonly live = new Map<string, Live>()
   private readonly dirty: Live[] = []
+  /** This batch's changes to the index of unfinished work. */
+  readonly openSets: OpenSets
   private lastTxn = -1
   private events: MessageIdGenerator | null = null
   /** Accounts whose webhook asks for `credit.low`: their alerts become events in the same transaction. */
@@ -53,6 +58,7 @@ export class ApplyContext {
     this.dbs = dbs
     this.book = book
     this.pricing = pricing
+    this.openSets = new OpenSets(dbs.open)
   }
 
   /**
@@ -74,6 +80,7 @@ export class ApplyContext {
   begin (now: number, txnId: number, sameTxn: boolean): void {
     this.now = now
     this.dirty.length = 0
+    this.openSets.clear()
     const ok = this.lastTxn >= 0 && (txnId === this.lastTxn + 1 || (txnId === this.lastTxn && sameTxn))
     if (!ok) this.live.clear()
     this.lastTxn = txnId
@@ -82,46 +89,39 @@ export class ApplyContext {
   /** Forgets every cached row (after a failure in a batch). */
   forget (): void {
     this.live.clear()
+    this.openSets.clear()
     this.events = null
     this.lastTxn = -1
   }
 
-  /** The state row of a message, from the cache, holds, status, or (for a message stored
-   *  without one) built from the message row. */
+  /** The state row of a message: from the cache, from `status`, or (no change yet) the one its
+   *  message row implies. Undefined for an unknown message. */
   state (account: string, id: string): Live | undefined {
-    const k = account + '\u0000' + id
-    let l = this.live.get(k)
+    // Keyed by id alone (ids are unique per node; the account is checked): building an
+    // account + id string per lookup was a measurable share of the commit path.
+    let l = this.live.get(id)
+    if (l !== undefined && l.account !== account) l = this.live.get(account + '\u0000' + id)
     if (l !== undefined) return l
     const key: Key = [account, id]
     // Decoded at once: the next read reuses lmdb's buffer.
-    let buf = this.dbs.holds.getBinaryFast(key)
-    let at = 1
-    if (buf === undefined) {
-      buf = this.dbs.status.getBinaryFast(key)
-      at = 2
-    }
+    const buf = this.dbs.status.getBinaryFast(key)
     let row: StateRow
-    let rebuilt = false
     if (buf !== undefined) {
       row = readState(this.r.on(buf))
     } else {
       const mbuf = this.dbs.messages.getBinaryFast(key)
       if (mbuf === undefined) return undefined
-      const m = readMessage(this.r.on(mbuf))
-      row = newState(0, m.pc, m.p.length, m.sch, m.vu, m.rcv, receiptFlag(m.origin.kind, m.rd) | (m.cb !== null ? FLAG_WEBHOOK : 0))
-      at = 0
-      rebuilt = true
+      row = messageState(this.r.on(mbuf))
     }
-    l = { key, row, at, dirty: false, rebuilt }
-    this.keep(k, l)
+    l = { k: id, account, id, key, row, open: isOpen(row), dirty: false }
+    this.keep(l)
     return l
   }
 
-  /** A state row created by accept in this batch. */
+  /** A message accepted in this batch: its state is implied by its message row (nothing to
+   *  write), kept so that its commit reads nothing. */
   created (account: string, id: string, key: Key, row: StateRow): void {
-    const l: Live = { key, row, at: 0, dirty: false, rebuilt: false }
-    this.keep(account + '\u0000' + id, l)
-    this.touch(l)
+    this.keep({ k: id, account, id, key, row, open: true, dirty: false })
   }
 
   touch (l: Live): void {
@@ -130,40 +130,40 @@ export class ApplyContext {
     this.dirty.push(l)
   }
 
-  private keep (k: string, l: Live): void {
-    if (this.live.size >= CACHE_MAX) this.live.clear()
-    this.live.set(k, l)
+  private keep (l: Live): void {
+    if (this.live.size >= CACHE_MAX) {
+      this.live.clear()
+      // Rows changed in this batch but not written yet stay: a second copy read from the
+      // table would miss those changes, and the later write would undo them.
+      for (let i = 0; i < this.dirty.length; i++) this.live.set(this.dirty[i].k, this.dirty[i])
+    }
+    const other = this.live.get(l.id)
+    l.k = other === undefined || other.account === l.account ? l.id : l.account + '\u0000' + l.id
+    this.live.set(l.k, l)
   }
 
-  /** Writes the changed state rows: in holds while a part is open, in status after (and then
-   *  out of the cache: later transitions are rare and may come from another thread). */
+  /** Writes the changed state rows into `status`, then the open sets (made by this batch's
+   *  accepts, or without the members it closed). */
   flushStates (): void {
     const { dbs, w } = this
     for (let i = 0; i < this.dirty.length; i++) {
       const l = this.dirty[i]
       l.dirty = false
-      const buf = writeState(w, l.row)
-      if (isOpen(l.row)) {
-        dbs.holds.put(l.key, buf)
-        if (l.at === 2) dbs.status.remove(l.key)
-        l.at = 1
-      } else {
-        dbs.status.put(l.key, buf)
-        if (l.at === 1) dbs.holds.remove(l.key)
-        l.at = 2
-        this.live.delete((l.key[0] as string) + '\u0000' + (l.key[1] as string))
+      dbs.status.put(l.key, writeState(w, l.row))
+      if (!isOpen(l.row)) {
+        // Out of the cache: later transitions are rare and may come from another thread.
+        if (this.live.get(l.k) === l) this.live.delete(l.k)
+        if (l.open && l.row.set !== null) this.openSets.delist(l.account, l.row.set, l.id)
+        l.open = false
       }
     }
     this.dirty.length = 0
+    this.openSets.flush(w)
   }
 }
 
-function receiptFlag (origin: string, rd: number): number {
-  return origin === 'smpp' && (rd & 3) !== 0 ? FLAG_RECEIPT : 0
-}
-
-/** A part neither charged nor final keeps the message in the unfinished-work index. */
-function isOpen (row: StateRow): boolean {
+/** A part neither charged nor final keeps the message in its open set (unfinished work). */
+export function isOpen (row: StateRow): boolean {
   for (let i = 0; i < row.st.length; i++) {
     const p = row.st[i]
     if (p.chg === 0 && !isFinal(p.st)) return true
@@ -182,6 +182,7 @@ export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult 
   const cost = partCost * parts
   if (cost > available) return refusal('no_credit', cost, available)
   const key = [m.account, m.id]
+  const set = ctx.openSets.enlist(m.account, m.id)
   const sch = m.scheduledAt !== null && m.scheduledAt > ctx.now ? Math.floor(m.scheduledAt) : null
   dbs.messages.put(key, writeMessage(ctx.w, {
     origin: m.origin,
@@ -202,15 +203,16 @@ export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult 
     vu: m.validUntil,
     sch,
     p: m.payloads,
-    cb: m.callbackUrl ?? null
+    cb: m.callbackUrl ?? null,
+    set
   }))
   if (cost > 0) {
     book.hold(m.account, row, m.id, -1, cost)
   }
-  // The state row in holds is also the unfinished-work index, so it exists even for a free
-  // message. Written with the batch's other state rows (flushStates), kept for the commit.
-  const flags = receiptFlag(m.origin.kind, m.registeredDelivery) | (m.callbackUrl != null ? FLAG_WEBHOOK : 0)
-  ctx.created(m.account, m.id, key, newState(cost, partCost, parts, sch, m.validUntil, ctx.now, flags))
+  // No state row: until its first change the message row implies it (messageState), and the
+  // open set lists the message as unfinished work. Kept in the cache for the commit.
+  const flags = (m.origin.kind === 'smpp' && (m.registeredDelivery & 3) !== 0 ? FLAG_RECEIPT : 0) | (m.callbackUrl != null ? FLAG_WEBHOOK : 0)
+  ctx.created(m.account, m.id, key, newState(cost, partCost, parts, sch, m.validUntil, ctx.now, flags, set))
   if (sch !== null) for (let i = 0; i < parts; i++) dbs.due.put([sch, m.account, m.id, i], null)
   return { ok: true, id: m.id, cost, partCost }
 }
@@ -257,7 +259,7 @@ export function applyCommit (ctx: ApplyContext, account: string, id: string, par
     book.charge(account, row, id, part, cost)
     l.row.rem -= cost
   }
-  dbs.carrier.put([carrierId, canonicalCarrierId(cmid)], [account, id, part])
+  dbs.carrier.put([carrierId, canonicalCarrierId(cmid)], writePartRef(ctx.w, account, id, part))
   ctx.touch(l)
 }
 
@@ -289,8 +291,7 @@ export function applyFinish (ctx: ApplyContext, account: string, id: string, par
   p.f = at
   p.err = error
   if (p.chg === 0) {
-    // A row rebuilt from the message alone (from 0) holds nothing to release.
-    const cost = l.rebuilt ? 0 : st.pc
+    const cost = st.pc
     if (state === 'delivered' || state === 'undeliverable') {
       p.chg = cost > 0 ? cost : -1
       if (cost > 0) book.charge(account, row, id, part, cost)
@@ -330,8 +331,8 @@ export function applyPrune (ctx: ApplyContext, cutoff: number, limit: number): n
       for (const p of readState(ctx.r.on(buf)).st) {
         if (p.cid !== null && p.cmid !== null) {
           const ckey = [p.cid, canonicalCarrierId(p.cmid)]
-          const hit = dbs.carrier.get(ckey)
-          if (hit !== undefined && hit[1] === key[2]) dbs.carrier.remove(ckey)
+          const hit = dbs.carrier.getBinaryFast(ckey)
+          if (hit !== undefined && readPartRef(hit)[1] === key[2]) dbs.carrier.remove(ckey)
         }
       }
     }

@@ -1,7 +1,7 @@
-// Hand-written binary rows for the hot tables (messages, holds, status) and for the items of a
-// `traffic` ledger entry. msgpack spent about a quarter of the writer's time on these rows;
-// a fixed layout written straight into one reusable buffer costs a fraction of that and
-// allocates nothing but the decoded result.
+// Hand-written binary rows for the hot tables (messages, status, generic holds) and for the
+// items of a `traffic` ledger entry. msgpack spent about a quarter of the writer's time
+// on these rows; a fixed layout written straight into one reusable buffer costs a fraction of
+// that and allocates nothing but the decoded result.
 //
 // Encoding goes into a scratch buffer that is overwritten by the next row, which is safe only
 // because every put of these rows happens inside the writer's transaction callback, where
@@ -13,7 +13,8 @@
 import type { CutFor, Origin, PartState } from './types.js'
 
 const NULL_LEN = 0xffffffff
-const ROW_VERSION = 1
+// 2: the open-set layout (2026-11-23): message and state rows name their open set.
+const ROW_VERSION = 2
 
 export class ByteWriter {
   buf: Buffer
@@ -186,11 +187,14 @@ export interface MessageRow {
   p: Uint8Array[]
   /** Status webhook URL; a trailing field (rows written before it have none: null). */
   cb: string | null
+  /** The open set (key [account, set] in `open`) that listed this message at accept. */
+  set: string
 }
 
 export function writeMessage (w: ByteWriter, m: MessageRow): Buffer {
   w.reset()
   w.u8(ROW_VERSION)
+  w.str(m.set)
   if (m.origin.kind === 'smpp') { w.u8(0); w.str(m.origin.bindId) } else w.u8(1)
   w.str(m.ref)
   w.str(m.from)
@@ -216,6 +220,7 @@ export function writeMessage (w: ByteWriter, m: MessageRow): Buffer {
 
 export function readMessage (r: ByteReader): MessageRow {
   r.u8()
+  const set = r.str()
   const origin: Origin = r.u8() === 0 ? { kind: 'smpp', bindId: r.str() } : { kind: 'http' }
   const ref = r.strn()
   const from = r.str()
@@ -237,13 +242,52 @@ export function readMessage (r: ByteReader): MessageRow {
   const p: Uint8Array[] = new Array(n)
   for (let i = 0; i < n; i++) p[i] = r.bytes()
   const cb = r.pos < r.buf.length ? r.strn() : null
-  return { origin, ref, from, to, cc, type, dc, esm, rd, pid, pri, cref, cut, pc, rcv, vu, sch, p, cb }
+  return { origin, ref, from, to, cc, type, dc, esm, rd, pid, pri, cref, cut, pc, rcv, vu, sch, p, cb, set }
+}
+
+/**
+ * The state a message has until its first change, read from its message row without copying
+ * the payloads: every part queued, the whole price held. A message has no `status` row until
+ * something happens to it, so this is its state whenever that row is missing.
+ */
+export function messageState (r: ByteReader): StateRow {
+  r.u8()
+  const set = r.str()
+  const smpp = r.u8() === 0
+  if (smpp) skipStr(r)
+  skipStr(r) // ref
+  skipStr(r) // from
+  skipStr(r) // to
+  skipStr(r) // cc
+  skipStr(r) // type
+  r.pos += 16 // dc, esm
+  const rd = r.f64()
+  r.pos += 24 + 1 // pid, pri, cref, cut
+  const pc = r.f64()
+  const rcv = r.f64()
+  const vu = r.f64n()
+  const sch = r.f64n()
+  const n = r.u32()
+  for (let i = 0; i < n; i++) r.pos += 4 + r.buf.readUInt32LE(r.pos)
+  const webhook = r.pos < r.buf.length && r.buf.readUInt32LE(r.pos) !== NULL_LEN
+  const flags = (smpp && (rd & 3) !== 0 ? FLAG_RECEIPT : 0) | (webhook ? FLAG_WEBHOOK : 0)
+  return newState(pc * n, pc, n, sch, vu, rcv, flags, set)
+}
+
+function skipStr (r: ByteReader): void {
+  const n = r.u32()
+  if (n !== NULL_LEN) r.pos += n
+}
+
+/** The receipt / webhook flags a message row implies. */
+export function messageFlags (m: MessageRow): number {
+  return (m.origin.kind === 'smpp' && (m.rd & 3) !== 0 ? FLAG_RECEIPT : 0) | (m.cb !== null ? FLAG_WEBHOOK : 0)
 }
 
 // ---------------------------------------------------------------------------------------------
-// holds / status: the life of a message. While any part is unfinished (neither charged nor
-// final) the whole row lives in `holds` (the unfinished-work index, with the open reservation);
-// after that it moves to `status`. One row, one read per transition.
+// status (and generic holds): the life of a message. Written only once something happened to
+// the message (messageState() is its state before that); the open sets (`open`) say which
+// messages are unfinished. One row, one read per transition.
 
 export interface PartStatus {
   st: PartState
@@ -276,6 +320,8 @@ export interface StateRow {
   rcv: number
   flags: number
   fin: number | null
+  /** The message's open set (null for a generic hold). */
+  set: string | null
   st: PartStatus[]
 }
 
@@ -293,6 +339,7 @@ export function writeState (w: ByteWriter, s: StateRow): Buffer {
   w.f64(s.vu)
   w.f64(s.rcv)
   w.f64(s.fin)
+  w.str(s.set)
   for (let i = 0; i < s.st.length; i++) {
     const p = s.st[i]
     w.u8(STATE_CODE.get(p.st) ?? 0)
@@ -320,6 +367,7 @@ export function readState (r: ByteReader): StateRow {
   const vu = r.f64n()
   const rcv = r.f64()
   const fin = r.f64n()
+  const set = r.strn()
   const st: PartStatus[] = new Array(parts)
   for (let i = 0; i < parts && r.pos < r.buf.length; i++) {
     st[i] = {
@@ -336,35 +384,7 @@ export function readState (r: ByteReader): StateRow {
       err: r.strn()
     }
   }
-  return { rem, pc, parts, sch, vu, rcv, flags, fin, st }
-}
-
-/** The bytes of `newState(...)` without building it (the accept path). */
-export function writeNewState (w: ByteWriter, rem: number, pc: number, parts: number, sch: number | null, vu: number | null, rcv: number, flags: number): Buffer {
-  w.reset()
-  w.u8(ROW_VERSION)
-  w.u8(flags)
-  w.f64(rem)
-  w.f64(pc)
-  w.u32(parts)
-  w.f64(sch)
-  w.f64(vu)
-  w.f64(rcv)
-  w.f64(null)
-  for (let i = 0; i < parts; i++) {
-    w.u8(0) // queued
-    w.f64(rcv)
-    w.f64(null)
-    w.f64(null)
-    w.f64(null)
-    w.f64(0)
-    w.f64(0)
-    w.f64(sch)
-    w.str(null)
-    w.str(null)
-    w.str(null)
-  }
-  return w.out()
+  return { rem, pc, parts, sch, vu, rcv, flags, fin, set, st }
 }
 
 /** Only the open reservation (reconcile sums it without decoding the parts). */
@@ -373,12 +393,12 @@ export function stateRemaining (buf: Buffer): number {
 }
 
 /** A new state row: every part queued, nothing charged. */
-export function newState (rem: number, pc: number, parts: number, sch: number | null, vu: number | null, rcv: number, flags: number): StateRow {
+export function newState (rem: number, pc: number, parts: number, sch: number | null, vu: number | null, rcv: number, flags: number, set: string | null): StateRow {
   const st: PartStatus[] = new Array(parts)
   for (let i = 0; i < parts; i++) {
     st[i] = { st: 'queued', q: rcv, d: null, s: null, f: null, cid: null, cmid: null, err: null, n: 0, chg: 0, due: sch }
   }
-  return { rem, pc, parts, sch, vu, rcv, flags, fin: null, st }
+  return { rem, pc, parts, sch, vu, rcv, flags, fin: null, set, st }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,11 +10,11 @@ import { LmdbLedger } from '../ledger/lmdb-ledger.js'
 import { Pricing } from '../ledger/pricing.js'
 import { ClosedError } from '../errors.js'
 import type { StoreConfig } from './config.js'
-import { canonicalCarrierId } from './carrier-id.js'
+import { canonicalCarrierId, readPartRef } from './carrier-id.js'
 import { idFloor, MessageIdGenerator } from './ids.js'
 import { Op, OpKind } from './ops.js'
 import { recover } from './recovery.js'
-import { ByteReader, newState, readMessage, readState, type MessageRow, type StateRow } from './codec.js'
+import { ByteReader, messageFlags, newState, readMessage, readState, type MessageRow, type StateRow } from './codec.js'
 import { MAX_STR, openDbs, type Dbs, type Key } from './schema.js'
 import type {
   AcceptRequest, AcceptResult, CommitRequest, DocStore, EventRef, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, NewEvent, Page, PartRef,
@@ -185,8 +185,10 @@ export class LmdbStore implements MessageStore, DocStore {
     // Exact form only: the other reading of an all-digit id may be another message's id, and
     // a receipt that overtook its own commit would be pinned on that message. Carriers that
     // quote ids in another form say so in their config (message_ids), converted before this.
-    const hit = dbs.carrier.get([carrierId, canonicalCarrierId(carrierMessageId)])
-    return hit === undefined ? null : { account: hit[0], id: hit[1], part: hit[2] }
+    const buf = dbs.carrier.getBinaryFast([carrierId, canonicalCarrierId(carrierMessageId)])
+    if (buf === undefined) return null
+    const [account, id, part] = readPartRef(buf)
+    return { account, id, part }
   }
 
   async due (now: number, limit: number): Promise<PartRef[]> {
@@ -222,10 +224,10 @@ export class LmdbStore implements MessageStore, DocStore {
     return { items, next }
   }
 
-  /** The state row of a message: in holds while unfinished, in status after. */
+  /** The state row of a message once something happened to it (before that, toRecord uses the
+   *  state its message row implies). */
   private stateOf (key: Key): StateRow | undefined {
-    const dbs = this.open()
-    const buf = dbs.holds.getBinaryFast(key) ?? dbs.status.getBinaryFast(key)
+    const buf = this.open().status.getBinaryFast(key)
     return buf === undefined ? undefined : readState(this.reader.on(buf))
   }
 
@@ -366,7 +368,7 @@ export class LmdbStore implements MessageStore, DocStore {
 }
 
 function toRecord (account: string, id: string, row: MessageRow, st: StateRow | undefined): MessageRecord {
-  const status = st ?? newState(0, row.pc, row.p.length, row.sch, row.vu, row.rcv, 0)
+  const status = st ?? newState(row.pc * row.p.length, row.pc, row.p.length, row.sch, row.vu, row.rcv, messageFlags(row), row.set)
   return {
     id,
     account,

@@ -4,11 +4,13 @@
 //   accounts  account                      → AccountRow
 //   ledger    [account, seq]               → LedgerEntry (append-only)
 //   messages  [account, id]                → MessageRow, binary (codec.ts), written once at accept
-//   holds     [account, id]                → StateRow, binary: open reservation + part statuses of an
-//                                            unfinished message (or a generic hold) = unfinished-work index
-//   status    [account, id]                → StateRow, binary, once every part is charged or final
+//   open      [account, set]               → ids of the unfinished messages one accept batch stored for
+//                                            the account, binary = the unfinished-work index
+//   status    [account, id]                → StateRow, binary: part statuses and open reservation, written
+//                                            at a message's first change (before it, the message row implies it)
+//   holds     [account, 'g:' ref]          → StateRow, binary: a generic ledger hold
 //   due       [dueAt, account, id, part]   → null (scheduled sends and retries)
-//   carrier   [carrierId, carrierMsgId]    → [account, id, part] (receipt correlation)
+//   carrier   [carrierId, carrierMsgId]    → [account, id, part], binary (receipt correlation)
 //   finished  [finishedAt, account, id]    → null (retention)
 //   receipts  [account, key]               → receipt waiting for a customer bind
 //   meta      name                         → value (id slots)
@@ -36,9 +38,10 @@ export interface Dbs {
   ledger: Database<unknown, Key>
   messages: Database<Buffer, Key>
   status: Database<Buffer, Key>
+  open: Database<Buffer, Key>
   holds: Database<Buffer, Key>
   due: Database<null, Key>
-  carrier: Database<[string, string, number], Key>
+  carrier: Database<Buffer, Key>
   finished: Database<null, Key>
   receipts: Database<Record<string, unknown>, Key>
   meta: Database<unknown, string>
@@ -52,7 +55,7 @@ export interface OpenOptions {
   noSync?: boolean
 }
 
-/** Prefix for generic ledger holds in `holds`, so they never meet a message id. */
+/** Prefix for generic ledger holds (their `holds` keys and ledger item refs), so they never meet a message id. */
 export const GENERIC_HOLD = 'g:'
 
 /** Highest string for range ends within one account. */
@@ -76,9 +79,10 @@ export function openDbs (opts: OpenOptions): Dbs {
     ledger: env.openDB<unknown, Key>({ name: 'ledger', sharedStructuresKey: STRUCTURES }),
     messages: env.openDB<Buffer, Key>({ name: 'messages', encoding: 'binary' }),
     status: env.openDB<Buffer, Key>({ name: 'status', encoding: 'binary' }),
+    open: env.openDB<Buffer, Key>({ name: 'open', encoding: 'binary' }),
     holds: env.openDB<Buffer, Key>({ name: 'holds', encoding: 'binary' }),
     due: env.openDB<null, Key>({ name: 'due' }),
-    carrier: env.openDB<[string, string, number], Key>({ name: 'carrier' }),
+    carrier: env.openDB<Buffer, Key>({ name: 'carrier', encoding: 'binary' }),
     finished: env.openDB<null, Key>({ name: 'finished' }),
     receipts: env.openDB<Record<string, unknown>, Key>({ name: 'receipts' }),
     meta: env.openDB<unknown, string>({ name: 'meta' }),

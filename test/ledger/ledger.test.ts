@@ -88,17 +88,35 @@ t.test('reconcile finds books that do not balance', async (t) => {
   await store.ledger.ensureAccount('beta', { initialCredit: 100, alerts: [] })
   await store.accept(message('acme'))
   t.ok((await store.ledger.reconcile()).every((r) => r.ok))
-  // Tamper as a bug would: change the balance without a ledger entry, drop a reservation.
+  // Tamper as a bug would: change the balance without a ledger entry, lose an unfinished message.
   const dbs = store.open()
   const row = dbs.accounts.get('acme')
   if (row === undefined) throw new Error('no row')
   await dbs.accounts.put('acme', { ...row, balance: row.balance + 7 })
-  const [hold] = [...dbs.holds.getKeys({ start: ['acme', ''], end: ['acme', '\uffff'] })]
-  await dbs.holds.remove(hold)
+  const [set] = [...dbs.open.getKeys({ start: ['acme', ''], end: ['acme', '\uffff'] })]
+  await dbs.open.remove(set)
   const results = await store.ledger.reconcile()
   const acme = results.find((r) => r.account === 'acme')
   t.equal(acme?.ok, false)
   t.match(acme?.problems.join('\n'), /movements 3000 = 3000, balance is 3007/)
   t.match(acme?.problems.join('\n'), /open reservations 0, held is 1000/)
   t.equal(results.find((r) => r.account === 'beta')?.ok, true, 'the other account is fine')
+})
+
+t.test('reconcile finds an open set that lists a finished or missing message', async (t) => {
+  const store = await openStore(t, tempDir(t))
+  await store.ledger.ensureAccount('acme', { initialCredit: 3000, alerts: [] })
+  const a = message('acme')
+  const b = message('acme')
+  await store.acceptBatch([a, b])
+  const dbs = store.open()
+  const [set] = [...dbs.open.getRange({ start: ['acme', ''], end: ['acme', '\uffff'] })].map(({ key, value }) => ({ key, value: Buffer.from(value) }))
+  await store.commit({ account: 'acme', id: a.id, part: 0 }, 'c', '1')
+  t.ok((await store.ledger.reconcile('acme'))[0].ok, 'a charged message leaves its set')
+  // Put the old set back, as a lost delete would, and list a message that was never stored.
+  await dbs.open.put(set.key, set.value)
+  const [r] = await store.ledger.reconcile('acme')
+  t.match(r.problems.join('\n'), new RegExp(`open set lists ${a.id}, which is finished`))
+  await dbs.open.put(['acme', 'zz'], Buffer.from([1, 0, 0, 0, 2, 0, 0, 0, 0x7a, 0x7a]))
+  t.match((await store.ledger.reconcile('acme'))[0].problems.join('\n'), /open set lists zz, which is not stored/)
 })

@@ -198,3 +198,22 @@ t.test('two writers on one environment: neither acts on a stale copy of the othe
   t.same((await a.peekReceipts('acme', 10)).map((r) => r.receipt), [{ message: msg.id, queuedAt: rec?.finishedAt }], 'one receipt owed')
   t.ok((await a.ledger.reconcile()).every((r) => r.ok))
 })
+
+t.test('the same message id under two accounts: each keeps its own state, holds and open set', async (t) => {
+  const store = await openStore(t, tempDir(t))
+  await store.ledger.ensureAccount('a', { initialCredit: 10_000, alerts: [] })
+  await store.ledger.ensureAccount('b', { initialCredit: 10_000, alerts: [] })
+  const ma = message('a', { payloads: [Buffer.from('1'), Buffer.from('2')] })
+  const mb = message('b', { id: ma.id })
+  t.same((await store.acceptBatch([ma, mb])).map((r) => r.ok), [true, true])
+  await store.commitBatch([
+    { account: 'a', id: ma.id, part: 0, carrierId: 'c', carrierMessageId: 'a0' },
+    { account: 'b', id: ma.id, part: 0, carrierId: 'c', carrierMessageId: 'b0' }
+  ])
+  await store.commit({ account: 'a', id: ma.id, part: 0 }, 'c', 'a0')
+  t.same(await store.ledger.balance('a'), { account: 'a', balance: 9000, held: 1000, available: 8000 })
+  t.same(await store.ledger.balance('b'), { account: 'b', balance: 9000, held: 0, available: 9000 })
+  t.same((await store.get('a', ma.id))?.parts.map((p) => p.state), ['submitted', 'queued'])
+  t.same((await store.get('b', ma.id))?.parts.map((p) => p.state), ['submitted'])
+  t.same((await store.ledger.reconcile()).map((r) => r.problems), [[], []])
+})
