@@ -31,10 +31,17 @@ export class EngineOutbox {
     private readonly log: Logger
   ) {}
 
-  /** A new item, already stored: hand it out now if there is room, else the next drain will. */
-  adopt (item: OutboxItem): void {
+  /**
+   * A new item, already stored: hand it out now if there is room, else the next drain will.
+   * `relayed` items were stored by another engine and reach this one later than the store does:
+   * a drain may already have delivered it and the ack removed it, so it goes out only if it is
+   * still stored (else the customer would get it twice).
+   */
+  adopt (item: OutboxItem, relayed = false): void {
     const a = this.account(item.account)
-    if (a.out.size >= MAX_OUT || a.out.has(item.key)) { a.more = true; return }
+    if (a.out.has(item.key)) return
+    if (relayed && !this.store.hasReceipt(item.account, item.key)) return
+    if (a.out.size >= MAX_OUT) { a.more = true; return }
     a.out.add(item.key)
     this.emit(item)
   }

@@ -336,7 +336,7 @@ export class Engine implements EngineApi {
   undelivered (account: string, keys: string[]): void { this.outbox?.undelivered(account, keys) }
   drain (account: string): void { this.outbox?.drain(account) }
   /** An outbox item stored by another engine, for an account this engine owns. */
-  adopt (item: OutboxItem): void { this.outbox?.adopt(item) }
+  adopt (item: OutboxItem): void { this.outbox?.adopt(item, true) }
 
   // ---- carrier side ----
 

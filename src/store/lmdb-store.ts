@@ -248,6 +248,11 @@ export class LmdbStore implements MessageStore, DocStore {
     return out
   }
 
+  /** Whether an outbox entry is still stored (not acknowledged, not expired). */
+  hasReceipt (account: string, key: string): boolean {
+    return this.open().receipts.doesExist([account, key])
+  }
+
   async ackReceipts (account: string, keys: string[]): Promise<void> {
     const dbs = this.open()
     await dbs.env.transaction(() => { for (const k of keys) dbs.receipts.remove([account, k]) })
