@@ -6,9 +6,11 @@
 // looked up again every retryMs by one shared timer, for at most holdMs, at most maxHeld at a
 // time (the oldest is dropped first). Held receipts resolve later through the 'late' event.
 //
-// A receipt for an id whose submit_sm_resp arrived but whose commit is not recorded yet is held
-// too, without a lookup: the index may still map that id to an older, finished part, because
-// carriers reuse ids (a simulator or SMSC restarting its counter, a counter wrapping).
+// A receipt for an id whose submit_sm_resp arrived but whose commit is not recorded yet (the
+// common case with a fast carrier: its receipt comes before our batched commit is durable) waits
+// for that commit and then applies to the part the engine named in accepted(), without a lookup:
+// the index may still map that id to an older, finished part, because carriers reuse ids (a
+// simulator or SMSC restarting its counter, a counter wrapping).
 //
 // Exactly one customer receipt per message: a result carries the message only to the call whose
 // finish() completed it, which the store decides inside its write transaction (so across threads
@@ -57,6 +59,28 @@ export interface DlrCorrelatorOptions {
 
 export type LateListener = (result: CorrelationResult, carrierId: string, receipt: CarrierReceipt) => void
 
+/** A part whose carrier acceptance is being written; receipts for its id wait for the write. */
+class Committing {
+  readonly ref: PartRef
+  private waiters: Array<(committed: boolean) => void> | null = null
+  private outcome: boolean | null = null
+
+  constructor (ref: PartRef) { this.ref = ref }
+
+  /** Resolves true once the commit is recorded, false when it failed. */
+  wait (): Promise<boolean> {
+    if (this.outcome !== null) return Promise.resolve(this.outcome)
+    return new Promise((resolve) => { (this.waiters ??= []).push(resolve) })
+  }
+
+  settle (committed: boolean): void {
+    this.outcome = committed
+    const w = this.waiters
+    this.waiters = null
+    if (w !== null) for (const resolve of w) resolve(committed)
+  }
+}
+
 const HELD: CorrelationResult = Object.freeze({ kind: 'held' })
 const ORPHAN: CorrelationResult = Object.freeze({ kind: 'orphan' })
 const RESULTS = ['final', 'intermediate', 'duplicate', 'held', 'orphan'] as const
@@ -102,8 +126,8 @@ export class DlrCorrelator extends EventEmitter {
   private held: Held[] = []
   private head = 0
   private heldCount = 0
-  /** carrierId \0 canonical id of parts accepted by the carrier whose commit is still being written. */
-  private readonly committing = new Set<string>()
+  /** carrierId \0 canonical id → the part accepted by the carrier under it, its commit still being written. */
+  private readonly committing = new Map<string, Committing>()
   /** carrierId \0 canonical id (after idTypes conversion) → held receipts. */
   private readonly index = new Map<string, Held[]>()
   /** account \0 id → tail of the receipts being applied to that message. */
@@ -176,9 +200,8 @@ export class DlrCorrelator extends EventEmitter {
       if (receipt.carrierMessageId === '') return this.orphan(carrierId, receipt, 'receipt without a message id')
       const types = this.idTypes !== null ? this.idTypes(carrierId) : null
       const lookupId = types !== null ? convertId(receipt.carrierMessageId, types) : receipt.carrierMessageId
-      if (this.committing.size > 0 && this.committing.has(carrierId + '\0' + canonicalCarrierId(lookupId))) {
-        return this.hold(carrierId, receipt, lookupId)
-      }
+      const pending = this.committing.size > 0 ? this.committing.get(carrierId + '\0' + canonicalCarrierId(lookupId)) : undefined
+      if (pending !== undefined && await pending.wait()) return this.count(await this.resolve(pending.ref, receipt))
       const ref = await this.store.byCarrierId(carrierId, lookupId)
       if (ref === null) return this.hold(carrierId, receipt, lookupId)
       return this.count(await this.resolve(ref, receipt))
@@ -188,20 +211,25 @@ export class DlrCorrelator extends EventEmitter {
   }
 
   /**
-   * The carrier accepted a part under this id and the engine is writing the commit: a receipt
-   * quoting it waits for submitted() instead of trusting what the index holds for it now.
+   * The carrier accepted `ref` under this id and the engine is writing the commit: a receipt
+   * quoting it waits for submitted() and applies to `ref`, instead of trusting what the index
+   * holds for the id now.
    */
-  accepted (carrierId: string, carrierMessageId: string): void {
-    this.committing.add(carrierId + '\0' + canonicalCarrierId(carrierMessageId))
+  accepted (carrierId: string, carrierMessageId: string, ref: PartRef): void {
+    this.committing.set(carrierId + '\0' + canonicalCarrierId(carrierMessageId), new Committing(ref))
   }
 
   /**
-   * The engine calls this when its commit of a carrier's submit_sm_resp ended (committed, or
-   * failed: then the receipt finds what the index has): releases receipts held for that id.
+   * The engine calls this when its commit of a carrier's submit_sm_resp ended: `committed`, or
+   * failed (then waiting receipts look the index up as any other). Releases receipts for that id.
    */
-  submitted (carrierId: string, carrierMessageId: string): void {
+  submitted (carrierId: string, carrierMessageId: string, committed = true): void {
     const key = carrierId + '\0' + canonicalCarrierId(carrierMessageId)
-    this.committing.delete(key)
+    const pending = this.committing.get(key)
+    if (pending !== undefined) {
+      this.committing.delete(key)
+      pending.settle(committed)
+    }
     if (this.heldCount === 0) return
     const list = this.index.get(key)
     if (list === undefined) return

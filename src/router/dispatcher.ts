@@ -57,9 +57,9 @@ export interface DispatcherEvents {
   /** The router ended the last open part of a message itself (permanent error, expiry, retries exhausted). */
   messageDone: (ref: PartRef) => void
   /** A carrier accepted a part (submit_sm_resp OK); the commit recording its id is being written. */
-  partAccepted: (carrier: string, carrierMessageId: string) => void
+  partAccepted: (carrier: string, carrierMessageId: string, ref: PartRef) => void
   /** That commit ended (written, or failed): the id now correlates receipts. */
-  partSubmitted: (carrier: string, carrierMessageId: string) => void
+  partSubmitted: (carrier: string, carrierMessageId: string, committed: boolean) => void
   /** A message has no part left in memory (handed over or finished). */
   messageSettled: (msg: OutMessage) => void
 }
@@ -220,12 +220,12 @@ export class Dispatcher {
 
   private outcome (o: SubmitOutcome, p: OutPart): void {
     if (o.ok) {
-      this.events.partAccepted(p.carrier, o.carrierMessageId)
+      this.events.partAccepted(p.carrier, o.carrierMessageId, p.ref)
       this.store.commit(p.ref, p.carrier, o.carrierMessageId).then(() => {
-        this.events.partSubmitted(p.carrier, o.carrierMessageId)
+        this.events.partSubmitted(p.carrier, o.carrierMessageId, true)
       }, (err: unknown) => {
         this.log.error({ err, id: p.msg.id }, 'could not record carrier acceptance')
-        this.events.partSubmitted(p.carrier, o.carrierMessageId)
+        this.events.partSubmitted(p.carrier, o.carrierMessageId, false)
       })
       this.settle(p.msg)
       return

@@ -124,8 +124,8 @@ export class Engine implements EngineApi {
     this.outbox = new EngineOutbox(this.store, cfg.router.receiptTtlMs, (item) => this.onOutbox?.(item), customerReceipt, this.log)
     this.dispatcher = new Dispatcher(this.pools, cfg.routes, cfg.router.retry, this.store, {
       messageDone: (ref) => { this.messageDone(ref) },
-      partAccepted: (carrier, id) => this.correlator?.accepted(carrier, id),
-      partSubmitted: (carrier, id) => this.correlator?.submitted(carrier, id),
+      partAccepted: (carrier, id, ref) => this.correlator?.accepted(carrier, id, ref),
+      partSubmitted: (carrier, id, committed) => this.correlator?.submitted(carrier, id, committed),
       messageSettled: (msg) => this.settled(msg)
     }, this.log, this.registry)
     await Promise.all([...this.pools.values()].map(async (p) => await p.start()))

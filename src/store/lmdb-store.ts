@@ -248,9 +248,15 @@ export class LmdbStore implements MessageStore, DocStore {
     return out
   }
 
-  /** Whether an outbox entry is still stored (not acknowledged, not expired). */
+  /**
+   * Whether an outbox entry is still stored (not acknowledged, not expired), as of now: lmdb-js
+   * keeps a read snapshot until its next timer tick, which can predate a commit another thread
+   * made and told us about within the same event-loop turn, so the snapshot is renewed first.
+   */
   hasReceipt (account: string, key: string): boolean {
-    return this.open().receipts.doesExist([account, key])
+    const receipts = this.open().receipts
+    receipts.resetReadTxn()
+    return receipts.doesExist([account, key])
   }
 
   async ackReceipts (account: string, keys: string[]): Promise<void> {

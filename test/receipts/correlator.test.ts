@@ -221,15 +221,32 @@ t.test('a carrier reusing an id (its counter restarted): the receipt waits for t
   // The carrier restarted and hands out id 1 again; its receipt overtakes our commit.
   const next = await accept(store, request('acme', 1))
   const ref = { account: 'acme', id: next, part: 0 }
-  c.accepted('simA', '1')
-  t.same(await c.handle('simA', receipt('1', 'UNDELIV')), { kind: 'held' }, 'not taken for a duplicate of the old message')
+  c.accepted('simA', '1', ref)
+  let settled = false
+  const waiting = c.handle('simA', receipt('1', 'UNDELIV')).finally(() => { settled = true })
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  t.notOk(settled, 'waits for the commit: not taken for a duplicate of the old message')
   await store.commit(ref, 'simA', '1')
-  c.submitted('simA', '1')
-  t.ok(await until(() => late.length === 1), 'released by the commit')
-  t.match(late[0], { kind: 'final', ref })
+  c.submitted('simA', '1', true)
+  t.match(await waiting, { kind: 'final', ref }, 'applied to the part named by accepted() once the commit is recorded')
+  t.equal(late.length, 0, 'never held: no late event')
   t.equal((await store.get('acme', next))?.parts[0].state, 'undeliverable', 'the new message got its outcome')
   t.equal((await store.get('acme', old))?.parts[0].state, 'delivered', 'the old one is untouched')
   t.match(await c.handle('simA', receipt('1', 'UNDELIV')), { kind: 'duplicate', ref }, 'a repeat now is an ordinary duplicate')
+})
+
+t.test('a receipt waiting for a commit that failed looks the index up like any other', async t => {
+  const store = await openStore(t)
+  const c = correlator(t, store, { holdMs: 5000, retryMs: 60_000 })
+  await c.start()
+  const id = await accept(store, request('acme', 1))
+  const ref = { account: 'acme', id, part: 0 }
+  c.accepted('simA', 'ab12', ref)
+  const waiting = c.handle('simA', receipt('00AB12', 'DELIVRD'))
+  c.submitted('simA', 'AB12', false)
+  t.same(await waiting, { kind: 'held' }, 'nothing recorded for the id: held, not pinned on the part')
+  t.equal((await store.get('acme', id))?.parts[0].state, 'queued', 'the part is untouched')
+  t.equal(c.heldNow, 1)
 })
 
 t.test('an early receipt quoting the exact id is released by submitted(), case and leading zeros aside', async t => {
