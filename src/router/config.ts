@@ -6,6 +6,12 @@ import { defaultRetryPolicy, type RetryPolicy } from '../carriers/retry.js'
 export interface RouterConfig {
   /** Engine worker threads; 0 runs the engine on the main thread. */
   workers: number
+  /**
+   * Young-generation size of each engine worker's V8 heap (MB); 0 = V8's default. An engine
+   * allocates ~20 KB per message, almost all short-lived: a larger nursery means fewer
+   * scavenges and less copying (measured in docs/benchmarks.md), at the cost of that much RSS.
+   */
+  engineYoungMb: number
   /** Messages accepted but not yet handed to a carrier, across all accounts, before 0x14. */
   queueLimit: number
   /** How often the due-time index (retries, scheduled sends) is polled. */
@@ -25,6 +31,7 @@ export interface RouterConfig {
 
 export const ROUTER_DEFAULTS: RouterConfig = {
   workers: 1,
+  engineYoungMb: 64,
   queueLimit: 200_000,
   duePollMs: 100,
   defaultValidityMs: 48 * 3600_000,
@@ -35,7 +42,7 @@ export const ROUTER_DEFAULTS: RouterConfig = {
   retry: defaultRetryPolicy
 }
 
-const KEYS = ['workers', 'queue_limit', 'due_poll_ms', 'default_validity_s', 'max_validity_s', 'max_schedule_s',
+const KEYS = ['workers', 'engine_young_mb', 'queue_limit', 'due_poll_ms', 'default_validity_s', 'max_validity_s', 'max_schedule_s',
   'receipt_hold_ms', 'receipt_ttl_s', 'retry'] as const
 const RETRY_KEYS = ['base_delay_ms', 'max_delay_ms', 'max_attempts', 'throttle_delay_ms', 'jitter'] as const
 
@@ -45,6 +52,7 @@ export function parseRouterConfig (node: ConfigNode): RouterConfig {
   const r = node.child('retry').allowOnly(RETRY_KEYS)
   const cfg: RouterConfig = {
     workers: node.int('workers', d.workers, { min: 0, max: 16 }),
+    engineYoungMb: node.int('engine_young_mb', d.engineYoungMb, { min: 0, max: 1024 }),
     queueLimit: node.int('queue_limit', d.queueLimit, { min: 1, max: 10_000_000 }),
     duePollMs: node.int('due_poll_ms', d.duePollMs, { min: 5, max: 60_000 }),
     defaultValidityMs: node.int('default_validity_s', d.defaultValidityMs / 1000, { min: 1, max: 365 * 86400 }) * 1000,

@@ -51,7 +51,11 @@ class WorkerEngine {
 
   constructor (config: InstradaConfig, readonly index: number, of: number, private readonly set: EngineSet) {
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
-    this.worker = new Worker(new URL(`./engine-worker${ext}`, import.meta.url), { workerData: { text: config.text, file: config.file, overlay: config.overlay, index, of } })
+    const young = config.router.engineYoungMb
+    this.worker = new Worker(new URL(`./engine-worker${ext}`, import.meta.url), {
+      resourceLimits: young > 0 ? { maxYoungGenerationSizeMb: young } : undefined,
+      workerData: { text: config.text, file: config.file, overlay: config.overlay, index, of }
+    })
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (batch: Outbound[]) => {
         for (const m of batch) {

@@ -22,6 +22,7 @@ t.test('config/default.yaml parses to the documented demo setup', async (t) => {
   t.same(c.carriers.map((x) => x.name), ['sim-it', 'sim-world'])
   t.same(c.simulator?.carriers.map((x) => x.name), ['sim-it', 'sim-world'], 'two in-process simulated carriers')
   t.same(c.metrics, { host: '127.0.0.1', port: 9464 })
+  t.equal(c.router.engineYoungMb, 64, 'engine threads get a 64 MB young generation unless told otherwise')
   t.equal(readFileSync(root + 'config/default.yaml', 'utf8'), c.text, 'keeps the text for worker threads')
 })
 
@@ -42,6 +43,7 @@ t.test('bad input names file, line and key', async (t) => {
     ['a key no domain owns, on an account', base('', '    colour: blue'), /f\.yaml:5: accounts\[0\]\.colour: unknown key/],
     ['account tps not a number', base('', '    tps: fast'), /accounts\[0\]\.tps: must be an integer/],
     ['router workers out of range', base('router: { workers: 99 }'), /router\.workers: must be at most 16/],
+    ['engine young generation out of range', base('router: { engine_young_mb: 4096 }'), /router\.engine_young_mb: must be at most 1024/],
     ['retry jitter out of range', base('router: { retry: { jitter: 2 } }'), /router\.retry\.jitter: must be at most 1/],
     ['retry cap below base', base('router: { retry: { base_delay_ms: 500, max_delay_ms: 100 } }'), /router\.retry\.max_delay_ms: must be at least base_delay_ms/],
     ['default validity over the maximum', base('router: { default_validity_s: 100, max_validity_s: 10 }'), /router\.default_validity_s: must not exceed max_validity_s/],
