@@ -138,17 +138,24 @@ function overlayNode (id: string, mapping: Record<string, unknown>): ConfigNode 
 
 function parseAccounts (list: ConfigNode[], rules: RulesConfig): AccountConfig[] {
   const seen = new Set<string>()
+  const keywords = new Map<string, string>()
   return list.map((node) => {
     node.allowOnly(ACCOUNT_KEYS)
     const smpp = parseSmppAccount(node)
     if (seen.has(smpp.systemId)) throw node.fail('system_id', `duplicate system_id '${smpp.systemId}'`)
     seen.add(smpp.systemId)
+    const limits = parseAccountLimits(node)
+    if (limits.moKeyword !== null) {
+      const owner = keywords.get(limits.moKeyword)
+      if (owner !== undefined) throw node.fail('mo_keyword', `'${limits.moKeyword}' is already account '${owner}'s receive code`)
+      keywords.set(limits.moKeyword, smpp.systemId)
+    }
     return {
       id: smpp.systemId,
       smpp,
       rules: parseAccountRules(node, rules),
       ledger: parseAccountSetup(node),
-      limits: parseAccountLimits(node),
+      limits,
       apiKeys: parseApiKeys(node),
       webhook: parseAccountWebhook(node)
     }

@@ -26,6 +26,8 @@ export interface RouterConfig {
   receiptHoldMs: number
   /** Customer receipts waiting in the store for a receiver bind expire after this long. */
   receiptTtlMs: number
+  /** A handset's MO to a number goes to the account that sent it a `reply` message this recently. */
+  replyWindowMs: number
   retry: RetryPolicy
 }
 
@@ -39,11 +41,12 @@ export const ROUTER_DEFAULTS: RouterConfig = {
   maxScheduleMs: 30 * 24 * 3600_000,
   receiptHoldMs: 30_000,
   receiptTtlMs: 72 * 3600_000,
+  replyWindowMs: 48 * 3600_000,
   retry: defaultRetryPolicy
 }
 
 const KEYS = ['workers', 'engine_young_mb', 'queue_limit', 'due_poll_ms', 'default_validity_s', 'max_validity_s', 'max_schedule_s',
-  'receipt_hold_ms', 'receipt_ttl_s', 'retry'] as const
+  'receipt_hold_ms', 'receipt_ttl_s', 'reply_window_s', 'retry'] as const
 const RETRY_KEYS = ['base_delay_ms', 'max_delay_ms', 'max_attempts', 'throttle_delay_ms', 'jitter'] as const
 
 export function parseRouterConfig (node: ConfigNode): RouterConfig {
@@ -60,6 +63,7 @@ export function parseRouterConfig (node: ConfigNode): RouterConfig {
     maxScheduleMs: node.int('max_schedule_s', d.maxScheduleMs / 1000, { min: 0, max: 365 * 86400 }) * 1000,
     receiptHoldMs: node.int('receipt_hold_ms', d.receiptHoldMs, { min: 0, max: 3_600_000 }),
     receiptTtlMs: node.int('receipt_ttl_s', d.receiptTtlMs / 1000, { min: 1, max: 365 * 86400 }) * 1000,
+    replyWindowMs: node.int('reply_window_s', d.replyWindowMs / 1000, { min: 0, max: 365 * 86400 }) * 1000,
     retry: {
       baseDelayMs: r.int('base_delay_ms', d.retry.baseDelayMs, { min: 1, max: 3_600_000 }),
       maxDelayMs: r.int('max_delay_ms', d.retry.maxDelayMs, { min: 1, max: 86_400_000 }),
@@ -86,15 +90,29 @@ export interface AccountLimits {
    * refused (INSTRADA_RACCTSUSPENDED 0x401, HTTP 403) and API keys refused (403).
    */
   suspended: boolean
+  /**
+   * The account's receive code on shared numbers: MO whose first word is this (any case) is
+   * the account's. Digits (a numeric receipt code) or an alias of 5–11 letters and digits.
+   */
+  moKeyword: string | null
 }
 
-export const ROUTER_ACCOUNT_KEYS = ['tps', 'max_queued', 'window', 'suspended'] as const
+export const ROUTER_ACCOUNT_KEYS = ['tps', 'max_queued', 'window', 'suspended', 'mo_keyword'] as const
+const MO_KEYWORD = /^(?:[0-9]{1,11}|[A-Za-z0-9]{5,11})$/
 
 export function parseAccountLimits (node: ConfigNode): AccountLimits {
   return {
     tps: node.int('tps', 0, { min: 0, max: 10_000_000 }),
     maxQueued: node.int('max_queued', 100_000, { min: 1, max: 10_000_000 }),
     window: node.int('window', 1000, { min: 1, max: 100_000 }),
-    suspended: node.bool('suspended', false)
+    suspended: node.bool('suspended', false),
+    moKeyword: moKeyword(node)
   }
+}
+
+function moKeyword (node: ConfigNode): string | null {
+  if (!node.has('mo_keyword')) return null
+  const k = node.string('mo_keyword', '')
+  if (!MO_KEYWORD.test(k)) throw node.fail('mo_keyword', 'must be digits (a receive code) or 5–11 letters and digits (an alias)')
+  return k.toUpperCase()
 }

@@ -20,7 +20,7 @@ import { EngineOutbox } from './engine-outbox.js'
 import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
 import { MESSAGE_STATE_OF, ownerOf } from './shares.js'
 import type { AccountLimits } from './config.js'
-import { customerMo, dedicatedNumbers, digitsOf } from './mo.js'
+import { customerMo, MoRouter } from './mo.js'
 import { inboundData, wantsEvent, type AccountWebhook } from '../webhooks/index.js'
 
 export interface EngineOptions {
@@ -45,12 +45,12 @@ export class Engine implements EngineApi {
   private config: InstradaConfig
   private limits = new Map<string, AccountLimits>()
   private idForms = new Map<string, MessageIdForms>()
-  private moOwners = new Map<string, string>()
   private webhooks = new Map<string, AccountWebhook>()
   private ids: MessageIdGenerator | null = null
   private dispatcher: Dispatcher | null = null
   private correlator: DlrCorrelator | null = null
   private outbox: EngineOutbox | null = null
+  private mo: MoRouter | null = null
   private dueTimer: NodeJS.Timeout | null = null
   private polling = false
   /** Messages accepted and not yet settled in memory, per account and in all. */
@@ -71,7 +71,6 @@ export class Engine implements EngineApi {
     this.config = opts.config
     this.limits = new Map(opts.config.accounts.map((a) => [a.id, a.limits]))
     this.idForms = idFormsOf(opts.config)
-    this.moOwners = dedicatedNumbers(opts.config)
     this.index = opts.index ?? 0
     this.of = opts.of ?? 1
     this.log = (opts.logger ?? silentLogger).child({ engine: this.index })
@@ -121,6 +120,7 @@ export class Engine implements EngineApi {
       })
     })
     await this.correlator.start()
+    this.mo = new MoRouter(cfg, this.store)
     this.outbox = new EngineOutbox(this.store, cfg.router.receiptTtlMs, (item) => this.onOutbox?.(item), customerReceipt, this.log)
     this.dispatcher = new Dispatcher(this.pools, cfg.routes, cfg.router.retry, this.store, {
       messageDone: (ref) => { this.messageDone(ref) },
@@ -193,7 +193,7 @@ export class Engine implements EngineApi {
     this.config = config
     this.limits = new Map(config.accounts.map((a) => [a.id, a.limits]))
     this.idForms = idFormsOf(config)
-    this.moOwners = dedicatedNumbers(config)
+    this.mo?.reload(config)
     this.setWebhooks(config)
     for (const a of config.accounts) await this.store.ledger.ensureAccount(a.id, a.ledger)
     await Promise.all([...starting, ...closing])
@@ -358,36 +358,35 @@ export class Engine implements EngineApi {
   }
 
   /**
-   * MO to a dedicated number goes to its account's outbox, or — when the account's webhook asks
+   * MO routed to an account (mo.ts) goes to its outbox, or — when the account's webhook asks
    * for message.inbound — becomes a webhook event instead; either is durable before the carrier's ack.
    */
   private carrierMo (pdu: DeliverSm | DataSm, ack: DeliverAck): void {
-    const account = this.moOwners.get(digitsOf(pdu.destinationAddr))
-    if (account === undefined) {
-      this.metrics.mo.inc({ result: 'unrouted' })
-      ack(CommandStatus.ESME_ROK)
-      return
-    }
-    if (wantsEvent(this.webhooks.get(account), 'message.inbound')) {
-      const at = Date.now()
-      this.store.enqueueEvent({ type: 'message.inbound', account, data: inboundData(pdu, at), at }).then(() => {
-        this.metrics.mo.inc({ result: 'webhook' })
+    this.mo!.route(pdu).then((route) => {
+      if (route === null) {
+        this.metrics.mo.inc({ result: 'unrouted' })
         ack(CommandStatus.ESME_ROK)
-      }, (err: unknown) => {
-        this.log.error({ err, account }, 'MO not stored')
-        ack(CommandStatus.ESME_RSYSERR)
+        return
+      }
+      const account = route.account
+      if (wantsEvent(this.webhooks.get(account), 'message.inbound')) {
+        const at = Date.now()
+        return this.store.enqueueEvent({ type: 'message.inbound', account, data: inboundData(pdu, at), at }).then(() => {
+          this.metrics.mo.inc({ result: 'webhook' })
+          ack(CommandStatus.ESME_ROK)
+        })
+      }
+      const mo = customerMo(pdu)
+      return this.store.enqueueReceipt(account, { pdu: mo, queuedAt: Date.now() }).then((key) => {
+        this.metrics.mo.inc({ result: 'routed' })
+        const item: OutboxItem = { account, key, pdu: mo }
+        if (ownerOf(account, this.of) === this.index) this.outbox!.adopt(item)
+        else this.onAdopt?.(item)
+        ack(CommandStatus.ESME_ROK)
       })
-      return
-    }
-    const mo = customerMo(pdu)
-    this.store.enqueueReceipt(account, { pdu: mo, queuedAt: Date.now() }).then((key) => {
-      this.metrics.mo.inc({ result: 'routed' })
-      const item: OutboxItem = { account, key, pdu: mo }
-      if (ownerOf(account, this.of) === this.index) this.outbox!.adopt(item)
-      else this.onAdopt?.(item)
-      ack(CommandStatus.ESME_ROK)
-    }, (err: unknown) => {
-      this.log.error({ err, account }, 'MO not stored')
+    }).catch((err: unknown) => {
+      // Not acknowledged as OK: the carrier sends it again later, nothing is lost.
+      this.log.error({ err }, 'MO not stored')
       ack(CommandStatus.ESME_RSYSERR)
     })
   }

@@ -1,11 +1,83 @@
-// Mobile-originated traffic from carriers to customers. A dedicated number (a numeric sender
-// listed by exactly one account) belongs to that account: MO sent to it goes to the account's
-// receiver binds through the same durable outbox as receipts. A number several accounts list
-// is shared and needs the keyword rules of the seed documents, which are not built yet: such MO
-// is acknowledged to the carrier and counted as unrouted.
+// Mobile-originated traffic from carriers to customers: which account an MO belongs to.
+// - A dedicated number (a numeric sender listed by exactly one account) is that account's.
+// - On any other number (a shared one), the first word of the text is an account's receive code
+//   (`mo_keyword`: a numeric code or an alias of at least 5 characters, any case) …
+// - … or else the handset is answering a `reply`-type message: the account that sent it the
+//   latest one from this number within `router.reply_window_s` (48 h) gets it (free).
+// - Parts 2…n of a concatenated MO carry no keyword: they follow the route part 1 took.
+// Anything else is acknowledged to the carrier and counted as unrouted.
+// The routed MO goes to the account's receiver binds through the durable outbox, or to its
+// webhook (message.inbound).
 
 import type { InstradaConfig } from '../config/instrada.js'
 import { CommandId, type DataSm, type DeliverSm } from '../smpp/pdu/types.js'
+import type { MessageStore } from '../store/types.js'
+import { moContent } from '../webhooks/index.js'
+
+export type MoRoute = 'number' | 'keyword' | 'reply' | 'concat'
+
+/** How long a concatenated MO's later parts follow the route of its first (ms). */
+const CONCAT_TTL_MS = 10 * 60_000
+const FIRST_WORD = /^\s*([^\s.,;:!?]+)/
+
+export class MoRouter {
+  private dedicated: Map<string, string>
+  private keywords: Map<string, string>
+  private windowMs: number
+  /** from/to/ref → account, for the parts after the first; insertion-ordered, so expiry is a walk from the front. */
+  private readonly concat = new Map<string, { account: string, at: number }>()
+
+  constructor (config: InstradaConfig, private readonly store: Pick<MessageStore, 'replyRoute'>) {
+    this.dedicated = dedicatedNumbers(config)
+    this.keywords = receiveCodes(config)
+    this.windowMs = config.router.replyWindowMs
+  }
+
+  reload (config: InstradaConfig): void {
+    this.dedicated = dedicatedNumbers(config)
+    this.keywords = receiveCodes(config)
+    this.windowMs = config.router.replyWindowMs
+  }
+
+  /** The account an MO belongs to and why, or null (unrouted). */
+  async route (pdu: DeliverSm | DataSm, now = Date.now()): Promise<{ account: string, via: MoRoute } | null> {
+    const to = digitsOf(pdu.destinationAddr)
+    const owner = this.dedicated.get(to)
+    if (owner !== undefined) return { account: owner, via: 'number' }
+    const handset = digitsOf(pdu.sourceAddr)
+    const { text, concat } = moContent(pdu)
+    const partKey = concat !== null ? `${handset}/${to}/${concat.ref}` : null
+    if (concat !== null && concat.seq > 1) {
+      const first = this.concat.get(partKey!)
+      if (first !== undefined && now - first.at < CONCAT_TTL_MS) return { account: first.account, via: 'concat' }
+    }
+    let found: { account: string, via: MoRoute } | null = null
+    const word = text !== null ? FIRST_WORD.exec(text)?.[1] : undefined
+    const byKeyword = word !== undefined ? this.keywords.get(word.toUpperCase()) : undefined
+    if (byKeyword !== undefined) found = { account: byKeyword, via: 'keyword' }
+    else if (this.windowMs > 0) {
+      const sent = await this.store.replyRoute(to, handset, now - this.windowMs)
+      if (sent !== null) found = { account: sent.account, via: 'reply' }
+    }
+    if (found !== null && partKey !== null && concat!.seq === 1) this.remember(partKey, found.account, now)
+    return found
+  }
+
+  private remember (key: string, account: string, now: number): void {
+    for (const [k, v] of this.concat) {
+      if (now - v.at < CONCAT_TTL_MS) break
+      this.concat.delete(k)
+    }
+    this.concat.set(key, { account, at: now })
+  }
+}
+
+/** Receive code (upper case) → account. */
+function receiveCodes (config: InstradaConfig): Map<string, string> {
+  const m = new Map<string, string>()
+  for (const a of config.accounts) if (a.limits.moKeyword !== null) m.set(a.limits.moKeyword, a.id)
+  return m
+}
 
 /** Number (international digits) → the one account that owns it. */
 export function dedicatedNumbers (config: InstradaConfig): Map<string, string> {

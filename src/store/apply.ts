@@ -11,7 +11,7 @@ import { canonicalCarrierId, readPartRef, writePartRef } from './carrier-id.js'
 import { OpenSets } from './open-sets.js'
 import { putEvent } from './events.js'
 import { MessageIdGenerator } from './ids.js'
-import { ByteReader, ByteWriter, FLAG_RECEIPT, FLAG_WEBHOOK, messageState, newState, readState, writeMessage, writeState, type PartStatus, type StateRow } from './codec.js'
+import { ByteReader, ByteWriter, FLAG_RECEIPT, FLAG_WEBHOOK, messageState, newState, readMessage, readState, writeMessage, writeState, type PartStatus, type StateRow } from './codec.js'
 import type { Dbs, Key } from './schema.js'
 import type { AcceptRequest, AcceptResult, FinalState, FinishResult } from './types.js'
 
@@ -214,7 +214,19 @@ export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult 
   const flags = (m.origin.kind === 'smpp' && (m.registeredDelivery & 3) !== 0 ? FLAG_RECEIPT : 0) | (m.callbackUrl != null ? FLAG_WEBHOOK : 0)
   ctx.created(m.account, m.id, key, newState(cost, partCost, parts, sch, m.validUntil, ctx.now, flags, set))
   if (sch !== null) for (let i = 0; i < parts; i++) dbs.due.put([sch, m.account, m.id, i], null)
+  // The handset's answer to a reply-type message goes back to this account (the latest sender wins).
+  if (m.type === 'reply') dbs.replies.put(replyKey(m.sender, m.destination), [m.account, m.id, ctx.now])
   return { ok: true, id: m.id, cost, partCost }
+}
+
+/** The `replies` key: both addresses as international digits, however the sides wrote them. */
+export function replyKey (sender: string, handset: string): Key {
+  return [intlDigits(sender), intlDigits(handset)]
+}
+
+/** '+39…', '0039…' and '39…' alike. */
+export function intlDigits (addr: string): string {
+  return addr.startsWith('+') ? addr.slice(1) : addr.startsWith('00') ? addr.slice(2) : addr
 }
 
 function isFinal (s: string): boolean {
@@ -334,6 +346,14 @@ export function applyPrune (ctx: ApplyContext, cutoff: number, limit: number): n
           const hit = dbs.carrier.getBinaryFast(ckey)
           if (hit !== undefined && readPartRef(hit)[1] === key[2]) dbs.carrier.remove(ckey)
         }
+      }
+    }
+    const mbuf = dbs.messages.getBinaryFast(mkey)
+    if (mbuf !== undefined) {
+      const m = readMessage(ctx.r.on(mbuf))
+      if (m.type === 'reply') {
+        const rkey = replyKey(m.from, m.to)
+        if ((dbs.replies.get(rkey))?.[1] === key[2]) dbs.replies.remove(rkey)
       }
     }
     dbs.status.remove(mkey)

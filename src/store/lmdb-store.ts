@@ -14,6 +14,7 @@ import { canonicalCarrierId, readPartRef } from './carrier-id.js'
 import { idFloor, MessageIdGenerator } from './ids.js'
 import { Op, OpKind } from './ops.js'
 import { recover } from './recovery.js'
+import { replyKey } from './apply.js'
 import { ByteReader, messageFlags, newState, readMessage, readState, type MessageRow, type StateRow } from './codec.js'
 import { MAX_STR, openDbs, type Dbs, type Key } from './schema.js'
 import type {
@@ -178,6 +179,12 @@ export class LmdbStore implements MessageStore, DocStore {
     if (row === undefined) return null
     const msg = readMessage(this.reader.on(row))
     return toRecord(account, id, msg, this.stateOf(key))
+  }
+
+  async replyRoute (sender: string, handset: string, since: number): Promise<PartRef | null> {
+    const hit = this.open().replies.get(replyKey(sender, handset))
+    if (hit === undefined || hit[2] < since) return null
+    return { account: hit[0], id: hit[1], part: 0 }
   }
 
   async byCarrierId (carrierId: string, carrierMessageId: string): Promise<PartRef | null> {

@@ -13,6 +13,8 @@
 //   carrier   [carrierId, carrierMsgId]    → [account, id, part], binary (receipt correlation)
 //   finished  [finishedAt, account, id]    → null (retention)
 //   receipts  [account, key]               → receipt waiting for a customer bind
+//   replies   [sender, handset]            → [account, id, at] of the latest `reply`-type message from a
+//                                            number to a handset: who gets the handset's answer (MO)
 //   meta      name                         → value (id slots)
 //   docs      [kind, key]                  → small JSON-like documents (admin settings, idempotency, …)
 //   webhooks  ['p', dueAt, id]             → pending webhook event (events.ts); ['x', expiredAt, id] expired
@@ -44,6 +46,7 @@ export interface Dbs {
   carrier: Database<Buffer, Key>
   finished: Database<null, Key>
   receipts: Database<Record<string, unknown>, Key>
+  replies: Database<[string, string, number], Key>
   meta: Database<unknown, string>
   docs: Database<unknown, Key>
   webhooks: Database<unknown, Key>
@@ -85,6 +88,7 @@ export function openDbs (opts: OpenOptions): Dbs {
     carrier: env.openDB<Buffer, Key>({ name: 'carrier', encoding: 'binary' }),
     finished: env.openDB<null, Key>({ name: 'finished' }),
     receipts: env.openDB<Record<string, unknown>, Key>({ name: 'receipts' }),
+    replies: env.openDB<[string, string, number], Key>({ name: 'replies' }),
     meta: env.openDB<unknown, string>({ name: 'meta' }),
     docs: env.openDB<unknown, Key>({ name: 'docs' }),
     webhooks: env.openDB<unknown, Key>({ name: 'webhooks' })

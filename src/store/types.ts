@@ -181,6 +181,11 @@ export interface MessageStore {
   get: (account: string, id: string) => Promise<MessageRecord | null>
   /** Receipt correlation: a carrier's message id (its canonical form, see carrier-id.ts) to our part. */
   byCarrierId: (carrierId: string, carrierMessageId: string) => Promise<PartRef | null>
+  /**
+   * Who sent the latest `reply`-type message from `sender` to `handset` at or after `since`
+   * (epoch ms): the account an answer from that handset to that number belongs to.
+   */
+  replyRoute: (sender: string, handset: string, since: number) => Promise<PartRef | null>
   /** Queued parts whose retry or schedule time has come, oldest first. */
   due: (now: number, limit: number) => Promise<PartRef[]>
   list: (account: string, opts?: ListOptions) => Promise<Page<MessageRecord>>

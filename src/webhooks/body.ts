@@ -46,7 +46,8 @@ export function lowCreditData (stored: Record<string, unknown>): Record<string, 
  * several parts, each its own event with `concat` saying where it belongs (the router doesn't
  * reassemble yet). Text the data_coding can't decode is given as hex in `payload_hex`, text null.
  */
-export function inboundData (pdu: DeliverSm | DataSm, receivedAt: number): Record<string, unknown> {
+/** An MO's text (null when binary or in an alphabet we can't read), its payload and its concatenation header. */
+export function moContent (pdu: DeliverSm | DataSm): { text: string | null, bytes: Uint8Array, from: number, concat: { ref: number, total: number, seq: number } | null } {
   const payload = pdu.tlvs?.messagePayload
   const bytes: Uint8Array = payload !== undefined ? payload : (pdu as DeliverSm).shortMessage ?? new Uint8Array(0)
   let from = 0
@@ -60,6 +61,11 @@ export function inboundData (pdu: DeliverSm | DataSm, receivedAt: number): Recor
   }
   const alphabet = alphabetOf(pdu.dataCoding)
   const text = alphabet === Alphabet.BINARY || alphabet === Alphabet.UNSUPPORTED ? null : decodeText(bytes, from, bytes.length, alphabet)
+  return { text, bytes, from, concat }
+}
+
+export function inboundData (pdu: DeliverSm | DataSm, receivedAt: number): Record<string, unknown> {
+  const { text, bytes, from, concat } = moContent(pdu)
   return {
     from: pdu.sourceAddr,
     to: pdu.destinationAddr,

@@ -1,0 +1,93 @@
+// MO routing (mo.ts) through a running router and its simulated carriers: dedicated numbers,
+// receive codes on a shared number, answers to reply-type messages, concatenated MO following
+// its first part; and the reply window against a real store.
+
+import t, { type Test } from 'tap'
+import { Router } from '../../src/router/router.js'
+import { Customer } from './customer.js'
+import { DEMO_HASH, testConfig, type SetupOptions } from './helpers.js'
+import { MoRouter } from '../../src/router/mo.js'
+import { openStore, message, tempDir } from '../store/helpers.js'
+import { parseConfigText } from '../../src/config/instrada.js'
+import { CommandId, type DeliverSm } from '../../src/smpp/pdu/types.js'
+
+const SHARED = '393311846119'
+
+async function start (t: Test, o: SetupOptions): Promise<{ router: Router, demo: Customer, other: Customer }> {
+  const setup = await testConfig(o)
+  t.teardown(setup.cleanup)
+  const router = new Router(setup.config)
+  t.teardown(() => router.close())
+  await router.start()
+  const demo = await Customer.bind(router.port)
+  t.teardown(() => demo.close())
+  const other = await Customer.bind(router.port, { systemId: 'other' })
+  t.teardown(() => other.close())
+  return { router, demo, other }
+}
+
+const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
+
+t.test('a shared number: receive codes pick the account, answers to reply messages go back to their sender', async (t) => {
+  const { router, demo, other } = await start(t, {
+    extra: `rules: { types: { reply: { sender: '${SHARED}' } } }`,
+    demo: 'mo_keyword: esempio1',
+    other: "mo_keyword: '01234'",
+    // Handsets answer a reply-type message (the shared number is its sender) after 20 ms.
+    simIt: "handsets: { reply_rate: 1, reply_delay: 20, reply_text: 'yes please' }"
+  })
+  const sent = await other.submit({ service_type: 'reply', source_addr: 'OtherCo', destination_addr: '393475550001', short_message: 'Coming tonight?', registered_delivery: 0 })
+  t.equal(sent.status, 0, 'other sends a reply-type message')
+  t.ok(await other.waitFor((r) => r.some((m) => m.text === 'yes please' && m.sourceAddr === '393475550001')), "the handset's answer reaches other")
+  const answer = other.received.find((m) => m.text === 'yes please')
+  t.equal(answer?.destinationAddr, SHARED, 'to the shared number the message came from')
+
+  router.simulator!.injectMo('sim-it', { systemId: null, from: '393476660002', to: SHARED, text: 'Esempio1 Mario Rossi', longMo: 'udh8' })
+  router.simulator!.injectMo('sim-it', { systemId: null, from: '393476660003', to: `+${SHARED}`, text: '01234, count me in', longMo: 'udh8' })
+  router.simulator!.injectMo('sim-it', { systemId: null, from: '393476660004', to: SHARED, text: 'hello who is this', longMo: 'udh8' })
+  t.ok(await demo.waitFor((r) => r.some((m) => m.text === 'Esempio1 Mario Rossi')), 'a receive code in any case picks demo')
+  t.ok(await other.waitFor((r) => r.some((m) => m.text === '01234, count me in')), 'a numeric code picks other, however the number is written')
+
+  // A long MO: only its first part starts with the code; the second follows it.
+  const long = 'ESEMPIO1 ' + 'a long answer that does not fit in one message '.repeat(5)
+  router.simulator!.injectMo('sim-it', { systemId: null, from: '393476660005', to: SHARED, text: long, longMo: 'udh8' })
+  t.ok(await demo.waitFor((r) => r.filter((m) => m.sourceAddr === '393476660005').length === 2), 'both parts reach demo')
+
+  await sleep(300)
+  t.notOk([...demo.received, ...other.received].some((m) => m.text === 'hello who is this'), 'no code and no reply to answer: nobody gets it')
+  t.notOk(demo.received.some((m) => m.text === 'yes please' || m.text.startsWith('01234')), "demo gets none of other's")
+  t.notOk(other.received.some((m) => m.sourceAddr === '393476660005'), "nor other any of demo's")
+})
+
+t.test('the reply window: an answer after it, or to a number the message did not come from, is unrouted', async (t) => {
+  const store = await openStore(t, tempDir(t))
+  await store.ledger.ensureAccount('acme', { initialCredit: 10_000, alerts: [] })
+  const config = parseConfigText(`
+accounts: [{ system_id: acme, password_hash: '${DEMO_HASH}', mo_keyword: ACME1 }]
+carriers: [{ name: c, port: 2776, system_id: x }]
+routes: [{ carrier: c }]
+router: { reply_window_s: 3600 }`, 'f.yaml')
+  const mo = new MoRouter(config, store)
+  const r = await store.accept(message('acme', { type: 'reply', sender: SHARED, destination: '393475550001' }))
+  t.ok(r.ok)
+  const answer = (from: string, to: string, text: string): DeliverSm => ({
+    commandId: CommandId.DeliverSm, sourceAddr: from, destinationAddr: to, esmClass: 0, dataCoding: 0, shortMessage: Buffer.from(text, 'latin1'), tlvs: null
+  }) as unknown as DeliverSm
+  t.same(await mo.route(answer('+393475550001', SHARED, 'ok')), { account: 'acme', via: 'reply' }, 'within the window')
+  t.equal(await mo.route(answer('393475550001', SHARED, 'ok'), Date.now() + 3601_000), null, 'after it')
+  t.equal(await mo.route(answer('393475550001', '393339999999', 'ok')), null, 'to another number')
+  t.equal(await mo.route(answer('393475550009', SHARED, 'ok')), null, 'from a handset it was not sent to')
+  t.same(await mo.route(answer('393475550009', SHARED, ' acme1: hi')), { account: 'acme', via: 'keyword' }, 'a receive code works anywhere but a dedicated number')
+})
+
+t.test('receive codes are checked in the config', async (t) => {
+  const base = (a: string, b: string): string => `
+accounts:
+  - { system_id: a, password_hash: '${DEMO_HASH}', mo_keyword: ${a} }
+  - { system_id: b, password_hash: '${DEMO_HASH}', mo_keyword: ${b} }
+carriers: [{ name: c, port: 2776, system_id: x }]
+routes: [{ carrier: c }]`
+  t.throws(() => parseConfigText(base('abc', 'BCDEF'), 'f.yaml'), /f\.yaml:3: accounts\[0\]\.mo_keyword: must be digits .* or 5–11 letters and digits/)
+  t.throws(() => parseConfigText(base('Promo1', 'PROMO1'), 'f.yaml'), /accounts\[1\]\.mo_keyword: 'PROMO1' is already account 'a's receive code/)
+  t.doesNotThrow(() => parseConfigText(base("'01234'", 'PROMO1'), 'f.yaml'))
+})
