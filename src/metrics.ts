@@ -2,7 +2,7 @@
 // several servers in one process (tests, the simulator beside the router) don't collide.
 // `counter()` and friends return the existing metric when a second component registers it.
 
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 export { Registry }
 
@@ -22,4 +22,21 @@ export function histogram<L extends string> (registry: Registry, name: string, h
   const existing = registry.getSingleMetric(name)
   if (existing !== undefined) return existing as Histogram<L>
   return new Histogram<L>({ name, help, buckets, labelNames, registers: [registry] })
+}
+
+/**
+ * Node's process metrics (process_*, nodejs_*: CPU, memory, event-loop lag, heap, GC) in
+ * `registry`, once: a registry that has them already is left alone, so building a second
+ * component on the same registry doesn't throw prom-client's duplicate-name error.
+ * The engine workers don't collect them: the process-wide figures would be counted once per
+ * thread (see isProcessMetric).
+ */
+export function collectProcessMetrics (registry: Registry): void {
+  if (registry.getSingleMetric('process_cpu_user_seconds_total') !== undefined) return
+  collectDefaultMetrics({ register: registry })
+}
+
+/** A metric of collectProcessMetrics: describes the main thread or the whole process, not one engine. */
+export function isProcessMetric (name: string): boolean {
+  return name.startsWith('process_') || name.startsWith('nodejs_')
 }

@@ -4,10 +4,12 @@
 // SMPP PasswordVerifier (its cache makes a repeated good key cheap; a wrong key pays scrypt per
 // scrypt-hashed key, so sha256 is the form to use for keys that are long random strings).
 // Keys are never logged: only the account they resolve to.
+// An account's `allowed_ips` bind its HTTP requests as they bind its SMPP binds: checkAddress is
+// the one check, for Bearer-key routes (server.ts) and the Jasmin /send and /balance alike.
 
 import { createHash } from 'node:crypto'
 import type { AccountConfig } from '../config/instrada.js'
-import { PasswordVerifier } from '../smpp/auth.js'
+import { IpAllowList, normalizeIp, PasswordVerifier } from '../smpp/auth.js'
 import { CommandStatus } from '../smpp/pdu/status.js'
 import { ApiError } from './errors.js'
 
@@ -24,6 +26,7 @@ export class ApiKeyAuth {
   private bySha = new Map<string, Principal>()
   private scrypted: Array<[string, Principal]> = []
   private suspended = new Set<string>()
+  private allowedIps = new Map<string, IpAllowList>()
   private readonly verifier = new PasswordVerifier(1000)
 
   constructor (accounts: readonly AccountConfig[], adminKeyHash: string | null) {
@@ -39,15 +42,29 @@ export class ApiKeyAuth {
       else scrypted.push([hash, p])
     }
     const suspended = new Set<string>()
+    const allowedIps = new Map<string, IpAllowList>()
     if (adminKeyHash !== null) add(adminKeyHash, ADMIN)
     for (const a of accounts) {
       if (a.limits.suspended) suspended.add(a.id)
+      if (a.smpp.allowedIps.length > 0) allowedIps.set(a.id, new IpAllowList(a.smpp.allowedIps))
       const p: Principal = { kind: 'account', account: a.id }
       for (const h of a.apiKeys) add(h, p)
     }
     this.bySha = bySha
     this.scrypted = scrypted
     this.suspended = suspended
+    this.allowedIps = allowedIps
+  }
+
+  /**
+   * A 403 when `ip` (the peer's socket address; X-Forwarded-For is not trusted) is outside the
+   * account's allowed_ips, else null. An account without allowed_ips may be used from anywhere,
+   * as on SMPP binds.
+   */
+  checkAddress (account: string, ip: string): ApiError | null {
+    const list = this.allowedIps.get(account)
+    if (list === undefined || list.allows(ip)) return null
+    return new ApiError(403, 'forbidden', null, 'IP_NOT_ALLOWED', `account '${account}' may not be used from ${normalizeIp(ip)} (allowed_ips)`)
   }
 
   /** Who the Authorization header speaks for, or a 401. */

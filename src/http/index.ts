@@ -57,7 +57,7 @@ export class HttpApi {
       ...previewRoutes({ intake: opts.intake, pricing: () => this.pricing }),
       ...searchRoutes({ intake: opts.intake, store: opts.store }),
       ...statsRoutes({ intake: opts.intake, store: opts.store }),
-      ...jasminRoutes({ intake: opts.intake, engines: opts.engines, ledger: opts.store.ledger }),
+      ...jasminRoutes({ intake: opts.intake, engines: opts.engines, ledger: opts.store.ledger, auth: this.auth }),
       ...systemRoutes(opts.system),
       ...(opts.admin === undefined ? [] : [
         ...adminRoutes({ accounts: opts.admin.accounts, ledger: opts.store.ledger, reload: opts.admin.reload }),

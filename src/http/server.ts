@@ -17,6 +17,8 @@ export interface Request {
   /** The query string's parameters (empty when there is none). */
   query: URLSearchParams
   headers: IncomingMessage['headers']
+  /** The peer's address, as the socket has it (`::ffff:` form for IPv4 on a dual-stack listener). */
+  ip: string
   /** The raw body (empty for GET). */
   raw: Buffer
   /** The parsed JSON body (undefined for GET and DELETE). */
@@ -158,11 +160,14 @@ export class HttpServer {
 
   private async handle (route: Route, req: IncomingMessage, method: string, path: string, params: Record<string, string>, query: URLSearchParams): Promise<Reply | ApiError> {
     let principal: Principal | null = null
+    const ip = req.socket.remoteAddress ?? ''
     if (route.auth !== 'none') {
       const p = await this.auth.identify(req.headers.authorization)
       if (p instanceof ApiError) { req.resume(); return p }
       if (route.auth === 'account' && p.kind !== 'account') { req.resume(); return new ApiError(403, 'forbidden', 'Authorization', 'ACCOUNT_KEY_REQUIRED', 'this endpoint needs an account API key, not the admin key') }
       if (route.auth === 'admin' && p.kind !== 'admin') { req.resume(); return new ApiError(403, 'forbidden', 'Authorization', 'ADMIN_KEY_REQUIRED', 'this endpoint needs the admin key, not an account API key') }
+      const denied = p.kind === 'account' ? this.auth.checkAddress(p.account, ip) : null
+      if (denied !== null) { req.resume(); return denied }
       principal = p
     }
     let raw = EMPTY
@@ -192,7 +197,7 @@ export class HttpServer {
         return new ApiError(400, 'invalid_request', null, 'INVALID_JSON', `the body is not valid JSON: ${(err as Error).message}`)
       }
     } else req.resume()
-    return await route.handle({ method, path, params, query, headers: req.headers, raw, body, principal })
+    return await route.handle({ method, path, params, query, headers: req.headers, ip, raw, body, principal })
   }
 
   private send (res: ServerResponse, r: Reply | ApiError): void {

@@ -1,11 +1,12 @@
 // GET /metrics on loopback: the main thread's registry and every engine worker's, merged
-// (counters and gauges summed across threads, as prom-client's AggregatorRegistry does).
+// (counters and gauges summed across threads, as prom-client's AggregatorRegistry does), plus
+// Node's process metrics, collected on the main thread only.
 
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AggregatorRegistry } from 'prom-client'
 import type { Logger } from '../log.js'
-import type { Registry } from '../metrics.js'
+import { collectProcessMetrics, isProcessMetric, type Registry } from '../metrics.js'
 import type { MetricsJson } from './host.js'
 
 export interface MetricsListenConfig {
@@ -22,7 +23,9 @@ export class MetricsServer {
     private readonly main: Registry,
     private readonly workers: () => Promise<MetricsJson[]>,
     private readonly log: Logger
-  ) {}
+  ) {
+    collectProcessMetrics(main)
+  }
 
   get port (): number { return (this.server?.address() as AddressInfo | null)?.port ?? 0 }
 
@@ -30,8 +33,12 @@ export class MetricsServer {
   async text (): Promise<string> {
     const parts = await this.workers()
     if (parts.length === 0) return await this.main.metrics()
-    const merged = AggregatorRegistry.aggregate([await this.main.getMetricsAsJSON(), ...parts])
-    return await merged.metrics()
+    // Process metrics come from the main thread alone, taken as they are: not summed with a
+    // worker's copy (were one ever collected there), and not dropped by their own aggregator
+    // (process_start_time_seconds says 'omit', meant for cluster processes).
+    const own = (await this.main.getMetricsAsJSON()).map((m) => isProcessMetric(m.name) ? { ...m, aggregator: 'first' as const } : m)
+    const theirs = parts.map((p) => p.filter((m) => !isProcessMetric(m.name)))
+    return await AggregatorRegistry.aggregate([own, ...theirs]).metrics()
   }
 
   async start (): Promise<void> {

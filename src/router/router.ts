@@ -116,7 +116,10 @@ export class Router {
   /** Carrier sessions bound, over the main registry (inline engine) and every worker's. */
   private async carrierBindsUp (): Promise<number> {
     let n = 0
-    for (const reg of [await this.registry.getMetricsAsJSON(), ...await this.engines.workerMetrics()]) {
+    // The one gauge, not the whole registry: that would run the process collectors (a readdir of
+    // /proc/self/fd among them) on every readiness probe.
+    const own = await this.registry.getSingleMetric('instrada_carrier_binds_up')?.get()
+    for (const reg of [own === undefined ? [] : [own], ...await this.engines.workerMetrics()]) {
       for (const m of reg) if (m.name === 'instrada_carrier_binds_up') for (const v of m.values) n += v.value
     }
     return n

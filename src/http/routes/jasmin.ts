@@ -3,7 +3,8 @@
 // A /send goes through the same Intake and engines as POST /v1/messages; only the parameters and
 // the answers are Jasmin's: 200 `Success "<id>"`, else `Error "<reason>"` with Jasmin's status
 // codes (400 arguments, 403 authentication, charging and throughput, 412 no route, 500 other).
-// Passwords are never logged; answers name the username only.
+// Passwords are never logged; answers name the username only. The account's allowed_ips apply
+// as on every account route: a good password from another address is 403 "Authorization failed".
 
 import type { Ledger } from '../../ledger/types.js'
 import type { SmsType, SubmitContent, TextEncodingChoice } from '../../rules/index.js'
@@ -11,6 +12,7 @@ import type { AccountRuntime, Intake, Submission } from '../../router/intake.js'
 import type { EngineApi } from '../../router/protocol.js'
 import { PasswordVerifier } from '../../smpp/auth.js'
 import { CommandStatus } from '../../smpp/pdu/status.js'
+import type { ApiKeyAuth } from '../auth.js'
 import { ApiError, fromSmppStatus, fromViolation } from '../errors.js'
 import type { Reply, Request, Route } from '../server.js'
 import { callbackOf } from './messages.js'
@@ -19,6 +21,8 @@ export interface JasminDeps {
   intake: Intake
   engines: EngineApi
   ledger: Ledger
+  /** For the account's allowed_ips, checked as for its API keys. */
+  auth: ApiKeyAuth
 }
 
 const SEND_PARAMS = ['username', 'password', 'to', 'from', 'content', 'hex-content', 'coding', 'priority', 'sdt', 'validity-period', 'dlr', 'dlr-url', 'dlr-level', 'dlr-method']
@@ -35,13 +39,13 @@ class JasminError {
 export function jasminRoutes (deps: JasminDeps): Route[] {
   const verifier = new PasswordVerifier(1000)
   const send = async (req: Request): Promise<Reply> => {
-    const r = await sendOne(deps, verifier, paramsOf(req))
+    const r = await sendOne(deps, verifier, req.ip, paramsOf(req))
     return r instanceof JasminError ? text(r.status, `Error "${r.message}"`) : text(200, `Success "${r}"`)
   }
   return [
     { method: 'GET', path: '/send', auth: 'none', handle: send },
     { method: 'POST', path: '/send', auth: 'none', body: 'form', handle: send },
-    { method: 'GET', path: '/balance', auth: 'none', handle: async (req) => await balance(deps, verifier, paramsOf(req)) }
+    { method: 'GET', path: '/balance', auth: 'none', handle: async (req) => await balance(deps, verifier, req.ip, paramsOf(req)) }
   ]
 }
 
@@ -63,7 +67,7 @@ function arg (p: URLSearchParams, name: string, required: boolean): string | nul
   return all[0]
 }
 
-async function authenticate (deps: JasminDeps, verifier: PasswordVerifier, p: URLSearchParams): Promise<AccountRuntime | JasminError> {
+async function authenticate (deps: JasminDeps, verifier: PasswordVerifier, ip: string, p: URLSearchParams): Promise<AccountRuntime | JasminError> {
   const username = arg(p, 'username', true)
   if (username instanceof JasminError) return username
   const password = arg(p, 'password', true)
@@ -72,12 +76,16 @@ async function authenticate (deps: JasminDeps, verifier: PasswordVerifier, p: UR
   if (account === null || !await verifier.verify(password as string, account.config.smpp.passwordHash)) {
     return new JasminError(403, `Authentication failure for username:${username as string}`)
   }
+  // Checked after the password, as a Bearer key is identified before its address is checked: only
+  // someone holding the account's credentials learns that the address was what got refused.
+  const denied = deps.auth.checkAddress(account.id, ip)
+  if (denied !== null) return jasminError(denied, account.id)
   return account
 }
 
-async function sendOne (deps: JasminDeps, verifier: PasswordVerifier, p: URLSearchParams): Promise<string | JasminError> {
+async function sendOne (deps: JasminDeps, verifier: PasswordVerifier, ip: string, p: URLSearchParams): Promise<string | JasminError> {
   for (const k of new Set(p.keys())) if (!SEND_PARAMS.includes(k)) return new JasminError(400, `Argument ${k} is unknown.`)
-  const account = await authenticate(deps, verifier, p)
+  const account = await authenticate(deps, verifier, ip, p)
   if (account instanceof JasminError) return account
   const s = submissionOf(p)
   if (s instanceof JasminError) return s
@@ -165,17 +173,18 @@ function jasminError (e: ApiError, username: string): JasminError {
     case 'NO_ROUTE': return new JasminError(412, 'No route found')
     case 'NO_CREDIT': return new JasminError(403, 'Cannot charge submit_sm: not enough credit')
     case 'THROTTLED': return new JasminError(403, 'User throughput exceeded')
-    case 'ACCOUNT_SUSPENDED': return new JasminError(403, `Authorization failed for username:${username}`)
+    case 'ACCOUNT_SUSPENDED':
+    case 'IP_NOT_ALLOWED': return new JasminError(403, `Authorization failed for username:${username}`)
   }
   if (e.status >= 500) return new JasminError(500, `Cannot send submit_sm: ${e.message}`)
   const param = e.field === null ? 'content' : PARAM_OF[e.field] ?? e.field
   return new JasminError(400, `Argument ${param} has an invalid value: ${e.reason}: ${e.message}.`)
 }
 
-async function balance (deps: JasminDeps, verifier: PasswordVerifier, p: URLSearchParams): Promise<Reply> {
+async function balance (deps: JasminDeps, verifier: PasswordVerifier, ip: string, p: URLSearchParams): Promise<Reply> {
   const json = (status: number, body: unknown): Reply => ({ status, text: JSON.stringify(body), contentType: 'application/json' })
   for (const k of new Set(p.keys())) if (k !== 'username' && k !== 'password') return json(400, `Argument ${k} is unknown.`)
-  const account = await authenticate(deps, verifier, p)
+  const account = await authenticate(deps, verifier, ip, p)
   if (account instanceof JasminError) return json(account.status, account.message)
   const b = await deps.ledger.balance(account.id)
   // Instrada has no per-account message quota: Jasmin's "not defined".
