@@ -143,3 +143,12 @@ export class EngineError extends InstradaError {
     this.name = 'EngineError'
   }
 }
+
+/** A server could not be connected to at all (the HTTP API under `instrada load --http`). */
+export class ConnectError extends InstradaError {
+  override readonly code = 'INS_ERR_CONNECT' as const
+  constructor (message: string, options?: InstradaErrorOptions) {
+    super(message, 'INS_ERR_CONNECT', options)
+    this.name = 'ConnectError'
+  }
+}

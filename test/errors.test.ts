@@ -21,6 +21,7 @@ t.test('each class has its name, code and message', async (t) => {
     [new errors.PduEncodeError('system_id', 'too long'), 'PduEncodeError', 'INS_ERR_PDU_ENCODE', /^system_id: too long$/],
     [new errors.BindError(0x0e, 'refused'), 'BindError', 'INS_ERR_BIND', /refused/],
     [new errors.EngineError('engine 0 exited'), 'EngineError', 'INS_ERR_ENGINE', /exited/],
+    [new errors.ConnectError('cannot reach http://x'), 'ConnectError', 'INS_ERR_CONNECT', /cannot reach/],
     [new RuleViolationError(new Violation('EMPTY_TEXT', 'the message text is empty')), 'RuleViolationError', 'INS_ERR_RULE_VIOLATION', /EMPTY_TEXT/]
   ]
   for (const [err, name, code, msg] of cases) {

@@ -1,12 +1,13 @@
 // The load result as a human-readable table (the JSON is the LoadResult itself).
 
 import type { LatencySummary } from './histogram.js'
-import type { LoadResult } from './generator.js'
+import type { LoadResult } from './core.js'
 
 export function formatResult (r: LoadResult): string {
   const lines: string[] = []
   const mode = r.mode === 'open' ? `open loop at ${fmt(r.offeredRate)} msg/s offered` : 'closed loop'
-  lines.push(`${r.target}: ${r.binds} bind(s) × window ${r.window}, ${mode}, mix ${r.mix}, ${r.measuredSeconds.toFixed(1)} s measured after ${r.warmupSeconds} s warm-up`)
+  const lanes = r.protocol === 'http' ? `${r.binds} connection(s), one request each` : `${r.binds} bind(s) × window ${r.window}`
+  lines.push(`${r.target}: ${lanes}, ${mode}, mix ${r.mix}, ${r.measuredSeconds.toFixed(1)} s measured after ${r.warmupSeconds} s warm-up`)
   lines.push(`sent ${fmt(r.sent)}, answered ${fmt(r.responses)}, accepted ${fmt(r.accepted)} (${fmt(r.acceptedParts)} parts)`)
   lines.push(`throughput: ${fmt(r.acceptedPerS)} accepted/s, ${fmt(r.responsesPerS)} answered/s, ${fmt(r.partsPerS)} parts/s, ${fmt(r.receiptsPerS)} receipts/s; generator CPU ${(r.clientCpu * 100).toFixed(0)}%`)
   lines.push('')

@@ -38,6 +38,11 @@ const TEXT: Record<MessageKind, { text: string, ucs2: boolean, parts: number }> 
   ucs2long: { text: 'Привет! Это длинное сообщение для проверки. '.repeat(4).slice(0, 150), ucs2: true, parts: 3 }
 }
 
+/** The text of a kind, as sent over HTTP (the SMPP templates carry the same text, encoded). */
+export function messageText (kind: MessageKind): string {
+  return TEXT[kind].text
+}
+
 /** Parses `short=7,long=2,ucs2=1,ucs2long=0,receipts=0.5` (any subset; unnamed kinds weigh 0 once one is named). */
 export function parseMix (spec: string): MessageMix {
   const mix: MessageMix = { weights: { short: 0, long: 0, ucs2: 0, ucs2long: 0 }, receipts: DEFAULT_MIX.receipts }

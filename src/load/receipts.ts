@@ -1,7 +1,8 @@
 // Matches delivery receipts to the submits that asked for them, by message id: the
 // receipted_message_id TLV when present, else the `id:` field of the receipt text. A receipt may
 // arrive before its submit_sm_resp has been read (the two travel independently): it is kept
-// until the response names its id, so it is neither lost nor counted as unknown.
+// until the response names its id, so it is neither lost nor counted as unknown. Over HTTP the
+// receipt is a message.status webhook naming the id of the 202 (onReceipt).
 
 import { CommandId, type DeliverSm, type RequestPdu } from '../smpp/index.js'
 import { LatencyHistogram } from './histogram.js'
@@ -16,7 +17,7 @@ export interface ReceiptCounts {
   matched: number
   /** Receipts naming an id we did not send or already had a receipt for. */
   unmatched: number
-  /** deliver_sm that were not receipts (MO). */
+  /** deliver_sm that were not receipts (MO); over HTTP, webhook events other than message.status. */
   other: number
   /** Receipts that came before their submit_sm_resp. */
   early: number
@@ -64,11 +65,19 @@ export class ReceiptTracker {
     }
     const text = d.shortMessage.length > 0 ? d.shortMessage.toString('latin1') : (d.tlvs?.messagePayload?.toString('latin1') ?? '')
     const stat = STAT_IN_TEXT.exec(text)?.[1] ?? 'UNKNOWN'
+    this.onReceipt(d.tlvs?.receiptedMessageId ?? ID_IN_TEXT.exec(text)?.[1], stat, now)
+    return true
+  }
+
+  /**
+   * A receipt however it came (a deliver_sm, a message.status webhook) for message `id`
+   * (undefined when it named none) with final state `stat`, read at `now`.
+   */
+  onReceipt (id: string | undefined, stat: string, now: number): void {
     this.byStat[stat] = (this.byStat[stat] ?? 0) + 1
-    const id = d.tlvs?.receiptedMessageId ?? ID_IN_TEXT.exec(text)?.[1]
     if (id === undefined) {
       this.noteUnmatched('(no id)')
-      return true
+      return
     }
     const t0 = this.waiting.get(id)
     if (t0 !== undefined) {
@@ -80,7 +89,11 @@ export class ReceiptTracker {
     } else {
       this.noteUnmatched(id)
     }
-    return true
+  }
+
+  /** Something that was not a receipt arrived where receipts do (an MO, another webhook event). */
+  onOther (): void {
+    this.other++
   }
 
   counts (): ReceiptCounts {
