@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { hashPassword } from '../src/smpp/index.js'
+import { hashApiKey } from '../src/http/index.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 export const CLI = join(here, '../src/cli.js')
@@ -28,6 +29,8 @@ export interface RouterParams {
   sim: SimMode
   carrierBinds: number
   profile: boolean
+  /** Also serve the HTTP API, the bench account holding this key (its hash goes in the config). */
+  httpApiKey?: string
 }
 
 export async function freePort (): Promise<number> {
@@ -113,6 +116,8 @@ export class ProcSampler {
 export interface Child {
   proc: ChildProcess
   port: number
+  /** The HTTP API's port, when asked for (RouterParams.httpApiKey). */
+  httpPort?: number | null
   sampler: ProcSampler
   /** A second process (the simulator child) when there is one. */
   extra: { proc: ChildProcess, sampler: ProcSampler } | null
@@ -142,10 +147,11 @@ function simYaml (port: number, indent: string): string {
 }
 
 /** Writes the router's config (and the simulator's, in child mode) to a fresh temp dir. */
-export async function writeRouterConfig (p: RouterParams): Promise<{ dir: string, configFile: string, simFile: string | null, port: number, simPort: number }> {
+export async function writeRouterConfig (p: RouterParams): Promise<{ dir: string, configFile: string, simFile: string | null, port: number, simPort: number, httpPort: number | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'instrada-e2e-'))
   const port = await freePort()
   const simPort = await freePort()
+  const httpPort = p.httpApiKey !== undefined ? await freePort() : null
   // A cheap scrypt cost: 100 binds must not spend seconds of the router's CPU on password checks.
   const hash = await hashPassword(BENCH_ACCOUNT.password, { N: 1024, r: 8, p: 1 })
   let yaml = `log: { level: warn }
@@ -169,6 +175,7 @@ accounts:
     tps: 0
     window: ${p.accountWindow}
     max_queued: ${p.queueLimit}
+${p.httpApiKey !== undefined ? `    api_keys: ['${hashApiKey(p.httpApiKey)}']\nhttp: { host: 127.0.0.1, port: ${String(httpPort)} }` : ''}
 store:
   path: ${join(dir, 'store')}
   retention_days: 1
@@ -198,7 +205,7 @@ routes:
   }
   const configFile = join(dir, 'instrada.yaml')
   writeFileSync(configFile, yaml)
-  return { dir, configFile, simFile, port, simPort }
+  return { dir, configFile, simFile, port, simPort, httpPort }
 }
 
 export async function startRouter (p: RouterParams, profileDir: string | null): Promise<Child> {
@@ -217,6 +224,7 @@ export async function startRouter (p: RouterParams, profileDir: string | null): 
   proc.stderr!.pipe(log)
   try {
     await waitForPort(cfg.port, 30_000, () => !exited(proc))
+    if (cfg.httpPort !== null) await waitForPort(cfg.httpPort, 30_000, () => !exited(proc))
   } catch (err) {
     await stopProc(proc, 1000)
     if (extra !== null) await stopProc(extra.proc, 1000)
@@ -226,6 +234,7 @@ export async function startRouter (p: RouterParams, profileDir: string | null): 
   return {
     proc,
     port: cfg.port,
+    httpPort: cfg.httpPort,
     sampler,
     extra,
     dir: cfg.dir,
@@ -240,9 +249,10 @@ export async function startRouter (p: RouterParams, profileDir: string | null): 
   }
 }
 
-export async function startBaseline (): Promise<Child> {
+/** The node-smpp baseline SMSC, or with `script` another baseline server taking `--port`. */
+export async function startBaseline (script = BASELINE): Promise<Child> {
   const port = await freePort()
-  const proc = spawn(process.execPath, [BASELINE, '--port', String(port)], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const proc = spawn(process.execPath, [script, '--port', String(port)], { stdio: ['ignore', 'ignore', 'inherit'] })
   await waitForPort(port, 20_000, () => !exited(proc))
   const sampler = new ProcSampler(proc.pid!)
   return {
