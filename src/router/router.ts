@@ -103,7 +103,8 @@ export class Router {
       store: this.store,
       logger: this.log,
       registry: this.registry,
-      admin: { accounts: this.admin, verifier: new SenderVerifier(this.store), reload: async () => await this.reload() },
+      // The admin route already runs inside the accounts' queue (AdminAccounts.exclusive).
+      admin: { accounts: this.admin, verifier: new SenderVerifier(this.store), reload: async () => await this.reloadFile(this.config.file) },
       system: {
         started: () => this.enginesStarted,
         carriersUp: async () => await this.carrierBindsUp(),
@@ -163,6 +164,12 @@ export class Router {
    * file is validated completely first: a bad file changes nothing and the error says why.
    */
   async reload (file = this.config.file): Promise<void> {
+    // Queued behind (and ahead of) admin account changes: each reads the config in force when
+    // its turn comes, so a SIGHUP can't put back an overlay an admin change just replaced.
+    await this.admin.exclusive(async () => await this.reloadFile(file))
+  }
+
+  private async reloadFile (file: string): Promise<void> {
     const next = loadConfig(file, this.config.overlay)
     await this.applyConfig(next)
     this.log.info({ file }, 'config reloaded')

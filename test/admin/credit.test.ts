@@ -54,3 +54,21 @@ t.test('reload: routes from the file; a bad file changes nothing; the overlay is
   t.match(await s.call('POST', '/v1/messages', { to: '447700900123', from: 'Instrada', text: 'x' }, 'demo-api-key'), { status: 422, body: { error: { reason: 'NO_ROUTE' } } })
   t.match(await s.call('GET', '/v1/admin/accounts/demo'), { body: { window: 7, source: 'file+admin' } })
 })
+
+t.test('a SIGHUP reload and admin changes run one after the other: neither undoes the other', async (t) => {
+  const s = await startAdmin(t)
+  // A changed carrier makes the reload slow (its pool is rebuilt); the admin changes arrive meanwhile.
+  const text = readFileSync(s.file, 'utf8')
+  t.ok(text.includes('    submit: { concat: udh16 }\n'), 'the file has the carrier setting this test changes')
+  writeFileSync(s.file, text.replace('    submit: { concat: udh16 }\n', '    submit: { concat: udh8 }\n'))
+  const reload = s.router.reload()
+  const changes = await Promise.all([
+    s.call('PATCH', '/v1/admin/accounts/demo', { window: 9 }),
+    s.call('PATCH', '/v1/admin/accounts/other', { tps: 3 })
+  ])
+  await reload
+  for (const c of changes) t.equal(c.status, 200)
+  t.match(await s.call('GET', '/v1/admin/accounts/demo'), { body: { window: 9 } }, 'demo keeps its change')
+  t.match(await s.call('GET', '/v1/admin/accounts/other'), { body: { tps: 3 } }, 'other keeps its change')
+  t.equal(s.router.config.carriers.find((c) => c.name === 'sim-world')?.submit.concat, 'udh8', 'and the file change is in force')
+})
