@@ -1,27 +1,13 @@
-// The `receipts:` section.
-//
-// receipts:
-//   hold_ms: 10000     # how long a receipt that arrives before its submit_sm_resp was recorded waits
-//   max_held: 10000    # at most this many such receipts wait at once (the oldest is dropped first)
-//   retry_ms: 250      # how often waiting receipts look their id up again (commits on other threads)
-
-import type { ConfigNode } from '../config/node.js'
+// The correlator's defaults. The router sets holdMs and ackAfterMs from its own section
+// (`router.receipt_hold_ms`, `router.receipt_ack_ms`); these apply to a DlrCorrelator built alone.
 
 export interface ReceiptsConfig {
+  /** How long a receipt that arrives before its part is known waits for it (ms). */
   holdMs: number
+  /** At most this many such receipts wait at once (the oldest is dropped first). */
   maxHeld: number
+  /** How often waiting receipts look their id up again (commits on other threads), ms. */
   retryMs: number
 }
 
-export const RECEIPTS_KEYS = ['hold_ms', 'max_held', 'retry_ms'] as const
-
 export const DEFAULT_RECEIPTS: Readonly<ReceiptsConfig> = Object.freeze({ holdMs: 10_000, maxHeld: 10_000, retryMs: 250 })
-
-export function parseReceiptsConfig (node: ConfigNode): ReceiptsConfig {
-  node.allowOnly(RECEIPTS_KEYS)
-  return {
-    holdMs: node.int('hold_ms', DEFAULT_RECEIPTS.holdMs, { min: 0, max: 600_000 }),
-    maxHeld: node.int('max_held', DEFAULT_RECEIPTS.maxHeld, { min: 0, max: 10_000_000 }),
-    retryMs: node.int('retry_ms', DEFAULT_RECEIPTS.retryMs, { min: 10, max: 60_000 })
-  }
-}

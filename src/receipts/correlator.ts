@@ -1,10 +1,13 @@
 // Correlates carrier receipts to our parts through the store's carrier-id index and records
 // final outcomes. One per engine thread.
 //
-// Early receipts (the carrier's receipt overtakes our commit of its submit_sm_resp, or the
-// submit was committed on another thread) are held: released at once by submitted(), and
-// looked up again every retryMs by one shared timer, for at most holdMs, at most maxHeld at a
-// time (the oldest is dropped first). Held receipts resolve later through the 'late' event.
+// Early receipts (the carrier's receipt overtakes its own submit_sm_resp, or the submit was
+// committed on another thread) are held: released at once by submitted(), and looked up again
+// every retryMs by one shared timer, for at most holdMs, at most maxHeld at a time (the oldest is
+// dropped first). Held receipts resolve later through the 'late' event. One still held after
+// ackAfterMs is reported through 'overdue', for the engine to answer the carrier's deliver_sm:
+// a real race resolves well within it, while receipts for ids that were never ours (a carrier
+// replaying old receipts) would otherwise hold the carrier's window shut for holdMs.
 //
 // A receipt for an id whose submit_sm_resp arrived but whose commit is not recorded yet (the
 // common case with a fast carrier: its receipt comes before our batched commit is durable) waits
@@ -51,6 +54,8 @@ export interface DlrCorrelatorOptions {
   maxHeld?: number
   /** How often held receipts look their id up again (ms). Default 250. */
   retryMs?: number
+  /** A receipt still held after this long is reported 'overdue' (its deliver_sm is answered); it stays held until holdMs. Default 2000. */
+  ackAfterMs?: number
   /** Per-carrier id forms, looked up per receipt (so a config reload applies at once); null = as sent. */
   idTypes?: ((carrierId: string) => CarrierIdTypes | null) | null
   logger?: Logger
@@ -58,6 +63,7 @@ export interface DlrCorrelatorOptions {
 }
 
 export type LateListener = (result: CorrelationResult, carrierId: string, receipt: CarrierReceipt) => void
+export type OverdueListener = (carrierId: string, receipt: CarrierReceipt) => void
 
 /** A part whose carrier acceptance is being written; receipts for its id wait for the write. */
 class Committing {
@@ -96,6 +102,7 @@ class Held {
   busy = false
   again = false
   done = false
+  overdue = false
 
   constructor (carrierId: string, receipt: CarrierReceipt, lookupId: string, at: number, keys: string[]) {
     this.carrierId = carrierId
@@ -115,6 +122,7 @@ export class DlrCorrelator extends EventEmitter {
   readonly holdMs: number
   readonly maxHeld: number
   readonly retryMs: number
+  readonly ackAfterMs: number
   closed = false
   private readonly store: MessageStore
   private readonly logger: Logger
@@ -125,6 +133,8 @@ export class DlrCorrelator extends EventEmitter {
   /** Held receipts in arrival order (holdMs is the same for all, so the oldest expire first). */
   private held: Held[] = []
   private head = 0
+  /** Next held receipt (in arrival order) not yet reported overdue. */
+  private overdueHead = 0
   private heldCount = 0
   /** carrierId \0 canonical id → the part accepted by the carrier under it, its commit still being written. */
   private readonly committing = new Map<string, Committing>()
@@ -144,8 +154,9 @@ export class DlrCorrelator extends EventEmitter {
     this.holdMs = opts.holdMs ?? DEFAULT_RECEIPTS.holdMs
     this.maxHeld = opts.maxHeld ?? DEFAULT_RECEIPTS.maxHeld
     this.retryMs = opts.retryMs ?? DEFAULT_RECEIPTS.retryMs
-    if (!(this.holdMs >= 0) || !(this.maxHeld >= 0) || !(this.retryMs > 0)) {
-      throw new RangeError('holdMs and maxHeld must be >= 0 and retryMs > 0')
+    this.ackAfterMs = opts.ackAfterMs ?? 2000
+    if (!(this.holdMs >= 0) || !(this.maxHeld >= 0) || !(this.retryMs > 0) || !(this.ackAfterMs >= 0)) {
+      throw new RangeError('holdMs, maxHeld and ackAfterMs must be >= 0 and retryMs > 0')
     }
     this.logger = opts.logger ?? silentLogger
     this.idTypes = opts.idTypes ?? null
@@ -188,6 +199,7 @@ export class DlrCorrelator extends EventEmitter {
     for (let i = this.head; i < this.held.length; i++) this.unhold(this.held[i])
     this.held = []
     this.head = 0
+    this.overdueHead = 0
     this.closed = true
   }
 
@@ -291,8 +303,23 @@ export class DlrCorrelator extends EventEmitter {
       }
       this.head++
     }
+    if (this.overdueHead < this.head) this.overdueHead = this.head
+    while (this.overdueHead < this.held.length) {
+      const h = this.held[this.overdueHead]
+      if (now - h.at < this.ackAfterMs) break
+      if (!h.done && !h.overdue) {
+        h.overdue = true
+        try {
+          this.emit('overdue', h.carrierId, h.receipt)
+        } catch (err) {
+          this.logger.error({ err }, "an 'overdue' receipt listener threw")
+        }
+      }
+      this.overdueHead++
+    }
     if (this.head > 256 && this.head * 2 > this.held.length) {
       this.held = this.held.slice(this.head)
+      this.overdueHead -= this.head
       this.head = 0
     }
     for (let i = this.head; i < this.held.length; i++) {

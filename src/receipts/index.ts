@@ -12,5 +12,5 @@ export {
   STATS, normaliseStat, statOfMessageState, messageStateOf, finalStateOf, statOf, severity, partError, partOutcome
 } from './states.js'
 export type { Stat, PartOutcome } from './states.js'
-export { parseReceiptsConfig, RECEIPTS_KEYS, DEFAULT_RECEIPTS } from './config.js'
+export { DEFAULT_RECEIPTS } from './config.js'
 export type { ReceiptsConfig } from './config.js'

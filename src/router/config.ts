@@ -24,6 +24,12 @@ export interface RouterConfig {
   maxScheduleMs: number
   /** Receipts that arrive before their submit_sm_resp is recorded are held this long. */
   receiptHoldMs: number
+  /**
+   * A held receipt's deliver_sm is answered after this long even if it is still held: receipts
+   * that never match (a carrier replaying old ones) must not keep the carrier's window shut.
+   * A crash between this answer and the match loses that receipt.
+   */
+  receiptAckMs: number
   /** Customer receipts waiting in the store for a receiver bind expire after this long. */
   receiptTtlMs: number
   /** A handset's MO to a number goes to the account that sent it a `reply` message this recently. */
@@ -40,13 +46,14 @@ export const ROUTER_DEFAULTS: RouterConfig = {
   maxValidityMs: 7 * 24 * 3600_000,
   maxScheduleMs: 30 * 24 * 3600_000,
   receiptHoldMs: 30_000,
+  receiptAckMs: 2000,
   receiptTtlMs: 72 * 3600_000,
   replyWindowMs: 48 * 3600_000,
   retry: defaultRetryPolicy
 }
 
 const KEYS = ['workers', 'engine_young_mb', 'queue_limit', 'due_poll_ms', 'default_validity_s', 'max_validity_s', 'max_schedule_s',
-  'receipt_hold_ms', 'receipt_ttl_s', 'reply_window_s', 'retry'] as const
+  'receipt_hold_ms', 'receipt_ack_ms', 'receipt_ttl_s', 'reply_window_s', 'retry'] as const
 const RETRY_KEYS = ['base_delay_ms', 'max_delay_ms', 'max_attempts', 'throttle_delay_ms', 'jitter'] as const
 
 export function parseRouterConfig (node: ConfigNode): RouterConfig {
@@ -62,6 +69,7 @@ export function parseRouterConfig (node: ConfigNode): RouterConfig {
     maxValidityMs: node.int('max_validity_s', d.maxValidityMs / 1000, { min: 1, max: 365 * 86400 }) * 1000,
     maxScheduleMs: node.int('max_schedule_s', d.maxScheduleMs / 1000, { min: 0, max: 365 * 86400 }) * 1000,
     receiptHoldMs: node.int('receipt_hold_ms', d.receiptHoldMs, { min: 0, max: 3_600_000 }),
+    receiptAckMs: node.int('receipt_ack_ms', d.receiptAckMs, { min: 0, max: 3_600_000 }),
     receiptTtlMs: node.int('receipt_ttl_s', d.receiptTtlMs / 1000, { min: 1, max: 365 * 86400 }) * 1000,
     replyWindowMs: node.int('reply_window_s', d.replyWindowMs / 1000, { min: 0, max: 365 * 86400 }) * 1000,
     retry: {

@@ -106,6 +106,7 @@ export class Engine implements EngineApi {
     for (const c of cfg.carriers) this.createPool(c)
     this.correlator = new DlrCorrelator(this.store, {
       holdMs: cfg.router.receiptHoldMs,
+      ackAfterMs: cfg.router.receiptAckMs,
       idTypes: (carrier) => this.idForms.get(carrier) ?? null,
       logger: this.log,
       registry: this.registry
@@ -118,6 +119,14 @@ export class Engine implements EngineApi {
         this.log.error({ err }, 'late receipt not recorded')
         ack?.(CommandStatus.ESME_RSYSERR)
       })
+    })
+    // Held past receipt_ack_ms: answer the carrier now (the receipt stays held for matching), so
+    // receipts that will never match can't keep its window shut (docs/receipts.md).
+    this.correlator.on('overdue', (_carrier: string, receipt: CarrierReceipt) => {
+      const ack = this.heldAcks.get(receipt)
+      if (ack === undefined) return
+      this.heldAcks.delete(receipt)
+      ack(CommandStatus.ESME_ROK)
     })
     await this.correlator.start()
     this.mo = new MoRouter(cfg, this.store)

@@ -383,3 +383,23 @@ t.test('lifecycle: close is idempotent and refuses new work', async t => {
   await t.rejects(c.handle('simA', receipt('zz', 'DELIVRD')), ClosedError)
   c.submitted('simA', 'zz') // harmless after close
 })
+
+t.test('a receipt held past ackAfterMs is reported overdue once, and still matches later', async t => {
+  const store = await openStore(t)
+  const c = correlator(t, store, { holdMs: 5000, retryMs: 20, ackAfterMs: 60 })
+  await c.start()
+  const late = lateResults(c)
+  const overdue: string[] = []
+  c.on('overdue', (_carrier: string, r: { carrierMessageId: string }) => { overdue.push(r.carrierMessageId) })
+  const started = Date.now()
+  t.same(await c.handle('simA', receipt('7001', 'DELIVRD')), { kind: 'held' })
+  t.ok(await until(() => overdue.length === 1), 'reported')
+  t.ok(Date.now() - started >= 60, 'not before ackAfterMs')
+  t.same(overdue, ['7001'])
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  t.equal(overdue.length, 1, 'once')
+  const id = await accept(store, request('acme', 1))
+  await commit(store, { account: 'acme', id, part: 0 }, 'simA', '7001')
+  t.ok(await until(() => late.length === 1), 'the part committed later still gets its outcome')
+  t.match(late[0], { kind: 'final', ref: { id } })
+})

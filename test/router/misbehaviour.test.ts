@@ -48,3 +48,28 @@ for (const [name, simIt, simWorld, carrierWorld] of scenarios) {
     t.equal(bal?.balance, 1000 * 1000 - N * 1000, 'charged one credit per delivered part')
   })
 }
+
+t.test('receipts that never match (a carrier replaying old ones) do not hold its window shut', async (t) => {
+  // The carrier may have 4 deliver_sm unanswered per bind; 12 receipts for ids we never sent fill
+  // both binds' windows. Held for matching (30 s), they are answered after receipt_ack_ms.
+  const setup = await testConfig({ simIt: 'window: 4', router: 'receipt_hold_ms: 30000\nreceipt_ack_ms: 200' })
+  t.teardown(setup.cleanup)
+  const router = new Router(setup.config)
+  t.teardown(() => router.close())
+  await router.start()
+  const c = await Customer.bind(router.port)
+  t.teardown(() => c.close())
+  for (let i = 0; i < 12; i++) {
+    router.simulator!.injectMo('sim-it', {
+      systemId: null, from: '393471234567', to: 'Instrada', longMo: 'udh8',
+      text: `id:9999${i} sub:001 dlvrd:001 submit date:2401010000 done date:2401010001 stat:DELIVRD err:000 text:`
+    })
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const started = Date.now()
+  const r = await c.submit({ short_message: 'behind the replayed receipts' })
+  t.equal(r.status, 0)
+  t.ok(await c.waitFor(() => c.receiptsFor(r.id).length > 0, 5000), 'its receipt still arrives')
+  t.ok(Date.now() - started < 5000, `within seconds, not the 30 s hold (${Date.now() - started} ms)`)
+  t.notOk(c.received.some((m) => /id:9999/.test(m.text)), 'the foreign receipts reach no customer')
+})
