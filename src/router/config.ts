@@ -2,6 +2,7 @@
 
 import type { ConfigNode } from '../config/node.js'
 import { defaultRetryPolicy, type RetryPolicy } from '../carriers/retry.js'
+import { SMS_TYPES, type SmsType } from '../rules/config.js'
 
 export interface RouterConfig {
   /** Engine worker threads; 0 runs the engine on the main thread. */
@@ -103,9 +104,19 @@ export interface AccountLimits {
    * the account's. Digits (a numeric receipt code) or an alias of 5–11 letters and digits.
    */
   moKeyword: string | null
+  /** The message sent back to a handset whose MO reached this account by its receive code or dedicated number. */
+  moAutoReply: MoAutoReply | null
 }
 
-export const ROUTER_ACCOUNT_KEYS = ['tps', 'max_queued', 'window', 'suspended', 'mo_keyword'] as const
+export interface MoAutoReply {
+  text: string
+  /** The SMS type of the answer: `reply` (default: from the shared number, rules.types.reply.sender), `smart` or `pro`. */
+  type: SmsType
+  /** The sender for type `pro` (one of the account's senders); '' otherwise. */
+  from: string
+}
+
+export const ROUTER_ACCOUNT_KEYS = ['tps', 'max_queued', 'window', 'suspended', 'mo_keyword', 'mo_auto_reply'] as const
 const MO_KEYWORD = /^(?:[0-9]{1,11}|[A-Za-z0-9]{5,11})$/
 
 export function parseAccountLimits (node: ConfigNode): AccountLimits {
@@ -114,8 +125,21 @@ export function parseAccountLimits (node: ConfigNode): AccountLimits {
     maxQueued: node.int('max_queued', 100_000, { min: 1, max: 10_000_000 }),
     window: node.int('window', 1000, { min: 1, max: 100_000 }),
     suspended: node.bool('suspended', false),
-    moKeyword: moKeyword(node)
+    moKeyword: moKeyword(node),
+    moAutoReply: moAutoReply(node)
   }
+}
+
+function moAutoReply (node: ConfigNode): MoAutoReply | null {
+  if (!node.has('mo_auto_reply')) return null
+  const n = node.child('mo_auto_reply').allowOnly(['text', 'type', 'from'])
+  const text = n.string('text')
+  if (text.length === 0 || text.length > 1000) throw n.fail('text', 'must be 1 to 1000 characters')
+  const type = n.string('type', 'reply') as SmsType
+  if (!SMS_TYPES.includes(type)) throw n.fail('type', `must be one of ${SMS_TYPES.join(', ')}`)
+  const from = n.string('from', '')
+  if (type === 'pro' && from === '') throw n.fail('from', "is required for type 'pro' (one of the account's senders)")
+  return { text, type, from }
 }
 
 function moKeyword (node: ConfigNode): string | null {

@@ -27,6 +27,7 @@ function flush (): void {
 
 engine.onOutbox = (item) => post({ t: 'outbox', item })
 engine.onAdopt = (item) => post({ t: 'adopt', item })
+engine.onAutoReply = (reply) => post({ t: 'autoReply', reply })
 
 function reply (rid: number, p: Promise<unknown>): void {
   p.then((v) => post({ t: 'r', rid, v }), (err: unknown) => post({ t: 'r', rid, error: String((err as Error)?.message ?? err) }))

@@ -17,7 +17,7 @@ import { Pricing } from '../ledger/index.js'
 import type { AcceptRequest, MessageRecord, PartRef } from '../store/types.js'
 import { Dispatcher, OutMessage } from './dispatcher.js'
 import { EngineOutbox } from './engine-outbox.js'
-import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
+import type { AcceptJob, AcceptReply, AutoReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
 import { MESSAGE_STATE_OF, ownerOf } from './shares.js'
 import type { AccountLimits } from './config.js'
 import { customerMo, MoRouter } from './mo.js'
@@ -40,6 +40,7 @@ export class Engine implements EngineApi {
   readonly store: LmdbStore
   readonly pools = new Map<string, CarrierPool>()
   onOutbox: ((item: OutboxItem) => void) | null = null
+  onAutoReply: ((reply: AutoReply) => void) | null = null
   /** Set by the host: hand an outbox item to the engine that owns its account. */
   onAdopt: ((item: OutboxItem) => void) | null = null
   private config: InstradaConfig
@@ -378,11 +379,17 @@ export class Engine implements EngineApi {
         return
       }
       const account = route.account
+      // Only once the MO is stored: a carrier resending it after a failure must not earn two answers.
+      const answer = (): void => {
+        const reply = this.mo!.autoReply(account, route.via, pdu.sourceAddr)
+        if (reply !== null) this.onAutoReply?.(reply)
+      }
       if (wantsEvent(this.webhooks.get(account), 'message.inbound')) {
         const at = Date.now()
         return this.store.enqueueEvent({ type: 'message.inbound', account, data: inboundData(pdu, at), at }).then(() => {
           this.metrics.mo.inc({ result: 'webhook' })
           ack(CommandStatus.ESME_ROK)
+          answer()
         })
       }
       const mo = customerMo(pdu)
@@ -392,6 +399,7 @@ export class Engine implements EngineApi {
         if (ownerOf(account, this.of) === this.index) this.outbox!.adopt(item)
         else this.onAdopt?.(item)
         ack(CommandStatus.ESME_ROK)
+        answer()
       })
     }).catch((err: unknown) => {
       // Not acknowledged as OK: the carrier sends it again later, nothing is lost.

@@ -10,7 +10,7 @@ import type { Registry } from '../metrics.js'
 
 export type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>
 import { Engine } from './engine.js'
-import type { AcceptJob, AcceptReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
+import type { AcceptJob, AcceptReply, AutoReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
 import { reviveDeliverSm } from './revive.js'
 import { ownerOf } from './shares.js'
 import type { MessageRecord } from '../store/types.js'
@@ -33,6 +33,7 @@ export type Outbound =
   | { t: 'r', rid: number, v?: unknown, error?: string }
   | { t: 'outbox', item: OutboxItem }
   | { t: 'adopt', item: OutboxItem }
+  | { t: 'autoReply', reply: AutoReply }
   | { t: 'ready', slot: number }
   | { t: 'failed', error: string }
 
@@ -114,6 +115,9 @@ class WorkerEngine {
         return
       case 'adopt':
         this.set.adopt(m.item)
+        return
+      case 'autoReply':
+        this.set.onAutoReply?.(m.reply)
     }
   }
 
@@ -131,6 +135,7 @@ class WorkerEngine {
  */
 export class EngineSet implements EngineApi {
   onOutbox: ((item: OutboxItem) => void) | null = null
+  onAutoReply: ((reply: AutoReply) => void) | null = null
   /**
    * A worker engine ended without being asked to (an uncaught error). The router stops rather
    * than run on without it: a restart recovers its work from the store, while a half-running
@@ -147,6 +152,7 @@ export class EngineSet implements EngineApi {
     if (n === 0) {
       this.inline = new Engine({ config, logger: log, registry })
       this.inline.onOutbox = (item) => this.onOutbox?.(item)
+      this.inline.onAutoReply = (reply) => this.onAutoReply?.(reply)
     } else {
       for (let i = 0; i < n; i++) this.workers.push(new WorkerEngine(config, i, n, this))
     }

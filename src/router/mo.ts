@@ -6,6 +6,9 @@
 //   latest one from this number within `router.reply_window_s` (48 h) gets it (free).
 // - Parts 2…n of a concatenated MO carry no keyword: they follow the route part 1 took.
 // Anything else is acknowledged to the carrier and counted as unrouted.
+// An account with `mo_auto_reply` answers MO that reached it by its receive code or dedicated
+// number (not answers to its reply messages: two auto-responders would talk forever), at most
+// once per handset every 10 minutes.
 // The routed MO goes to the account's receiver binds through the durable outbox, or to its
 // webhook (message.inbound).
 
@@ -13,17 +16,24 @@ import type { InstradaConfig } from '../config/instrada.js'
 import { CommandId, type DataSm, type DeliverSm } from '../smpp/pdu/types.js'
 import type { MessageStore } from '../store/types.js'
 import { moContent } from '../webhooks/index.js'
+import type { MoAutoReply } from './config.js'
+import type { AutoReply } from './protocol.js'
 
 export type MoRoute = 'number' | 'keyword' | 'reply' | 'concat'
 
 /** How long a concatenated MO's later parts follow the route of its first (ms). */
 const CONCAT_TTL_MS = 10 * 60_000
+/** At most one automatic answer per account and handset this often (ms). */
+const AUTO_REPLY_EVERY_MS = 10 * 60_000
 const FIRST_WORD = /^\s*([^\s.,;:!?]+)/
 
 export class MoRouter {
   private dedicated: Map<string, string>
   private keywords: Map<string, string>
   private windowMs: number
+  private autoReplies: Map<string, MoAutoReply>
+  /** account/handset → when it was last answered; insertion-ordered like `concat`. */
+  private readonly answered = new Map<string, number>()
   /** from/to/ref → account, for the parts after the first; insertion-ordered, so expiry is a walk from the front. */
   private readonly concat = new Map<string, { account: string, at: number }>()
 
@@ -31,12 +41,14 @@ export class MoRouter {
     this.dedicated = dedicatedNumbers(config)
     this.keywords = receiveCodes(config)
     this.windowMs = config.router.replyWindowMs
+    this.autoReplies = autoReplies(config)
   }
 
   reload (config: InstradaConfig): void {
     this.dedicated = dedicatedNumbers(config)
     this.keywords = receiveCodes(config)
     this.windowMs = config.router.replyWindowMs
+    this.autoReplies = autoReplies(config)
   }
 
   /** The account an MO belongs to and why, or null (unrouted). */
@@ -63,6 +75,22 @@ export class MoRouter {
     return found
   }
 
+  /** The automatic answer an MO routed by `via` earns, or null (none configured, or answered lately). */
+  autoReply (account: string, via: MoRoute, handsetAddr: string, now = Date.now()): AutoReply | null {
+    if (via !== 'keyword' && via !== 'number') return null
+    const cfg = this.autoReplies.get(account)
+    if (cfg === undefined) return null
+    const handset = digitsOf(handsetAddr)
+    const key = `${account}/${handset}`
+    for (const [k, at] of this.answered) {
+      if (now - at < AUTO_REPLY_EVERY_MS) break
+      this.answered.delete(k)
+    }
+    if (this.answered.has(key)) return null
+    this.answered.set(key, now)
+    return { account, to: handset, from: cfg.from, text: cfg.text, type: cfg.type }
+  }
+
   private remember (key: string, account: string, now: number): void {
     for (const [k, v] of this.concat) {
       if (now - v.at < CONCAT_TTL_MS) break
@@ -70,6 +98,12 @@ export class MoRouter {
     }
     this.concat.set(key, { account, at: now })
   }
+}
+
+function autoReplies (config: InstradaConfig): Map<string, MoAutoReply> {
+  const m = new Map<string, MoAutoReply>()
+  for (const a of config.accounts) if (a.limits.moAutoReply !== null) m.set(a.id, a.limits.moAutoReply)
+  return m
 }
 
 /** Receive code (upper case) → account. */

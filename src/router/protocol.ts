@@ -5,6 +5,16 @@ import type { DeliverSm } from '../smpp/pdu/types.js'
 import type { MessageRecord, Origin } from '../store/types.js'
 import type { SenderKind, SmsType } from '../routing/index.js'
 
+/** An MO's automatic answer: to the handset, charged to the account like any message it sends. */
+export interface AutoReply {
+  account: string
+  to: string
+  /** '' for types whose sender is fixed (reply, smart). */
+  from: string
+  text: string
+  type: SmsType
+}
+
 /** One message, checked by the rules and ready to be stored and routed. */
 export interface AcceptJob {
   account: string
@@ -94,6 +104,8 @@ export interface EngineApi {
   drain: (account: string) => void
   /** Called by the engine for each outbox item to deliver. */
   onOutbox: ((item: OutboxItem) => void) | null
+  /** Called by the engine for an MO that asks for an automatic answer (sent through the intake like any message). */
+  onAutoReply: ((reply: AutoReply) => void) | null
   start: () => Promise<void>
   close: () => Promise<void>
 }

@@ -12,6 +12,7 @@ import { EngineSet } from './host.js'
 import { CustomerIngress } from './ingress.js'
 import { Intake } from './intake.js'
 import { CustomerOutbox } from './outbox.js'
+import { AutoReplySender } from './auto-reply.js'
 import { MetricsServer } from './metrics-server.js'
 import { HttpApi } from '../http/index.js'
 import { Pricing } from '../ledger/index.js'
@@ -79,6 +80,8 @@ export class Router {
     })
     this.intake = new Intake(config)
     const outbox = new CustomerOutbox(this.engines, this.log, this.registry)
+    const autoReplies = new AutoReplySender(this.intake, this.engines, this.log, this.registry)
+    this.engines.onAutoReply = (reply) => { void autoReplies.send(reply) }
     const ingress = new CustomerIngress(this.intake, this.engines, outbox, this.log, this.registry)
     this.server = new SmppServer({
       config: config.smpp,

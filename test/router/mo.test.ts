@@ -91,3 +91,43 @@ routes: [{ carrier: c }]`
   t.throws(() => parseConfigText(base('Promo1', 'PROMO1'), 'f.yaml'), /accounts\[1\]\.mo_keyword: 'PROMO1' is already account 'a's receive code/)
   t.doesNotThrow(() => parseConfigText(base("'01234'", 'PROMO1'), 'f.yaml'))
 })
+
+for (const workers of [0, 1]) {
+t.test(`an account answers MO by its receive code automatically, once per handset for a while, and pays for it (workers ${workers})`, async (t) => {
+  const { router, demo } = await start(t, {
+    workers,
+    extra: `rules: { types: { reply: { sender: '${SHARED}' } } }`,
+    demo: "mo_keyword: ESEMPIO1\nmo_auto_reply: { text: 'Grazie! Ti ricontattiamo presto.' }"
+  })
+  const before = (await router.store.ledger.balance('demo'))!.available
+  router.simulator!.injectMo('sim-it', { systemId: null, from: '393476660011', to: SHARED, text: 'ESEMPIO1 Mario Rossi', longMo: 'udh8' })
+  t.ok(await demo.waitFor((r) => r.some((m) => m.text === 'ESEMPIO1 Mario Rossi')), 'demo gets the MO')
+  const answers = (): Array<{ to: string, from: string, text: string }> =>
+    router.simulator!.carrier('sim-it').recent.view().filter((m) => m.direction === 'mt' && m.to === '393476660011')
+  const until = async (pred: () => boolean, ms = 5000): Promise<boolean> => {
+    const end = Date.now() + ms
+    while (!pred() && Date.now() < end) await sleep(20)
+    return pred()
+  }
+  t.ok(await until(() => answers().length === 1), 'the carrier got the answer')
+  t.match(answers()[0], { from: SHARED, text: 'Grazie! Ti ricontattiamo presto.' }, 'from the shared reply number')
+  // The same handset again, and an answer to nothing (no code): no second automatic answer.
+  router.simulator!.injectMo('sim-it', { systemId: null, from: '393476660011', to: SHARED, text: 'esempio1 ancora io', longMo: 'udh8' })
+  t.ok(await demo.waitFor((r) => r.some((m) => m.text === 'esempio1 ancora io')))
+  await sleep(300)
+  t.equal(answers().length, 1, 'one answer per handset within 10 minutes')
+  const after = (await router.store.ledger.balance('demo'))!
+  t.equal(before - after.available, 1000, 'the answer costs what any reply message costs (1 credit, held or charged)')
+})
+}
+
+t.test('mo_auto_reply is checked in the config', async (t) => {
+  const cfg = (reply: string): string => `
+accounts: [{ system_id: a, password_hash: '${DEMO_HASH}', mo_auto_reply: ${reply} }]
+carriers: [{ name: c, port: 2776, system_id: x }]
+routes: [{ carrier: c }]`
+  t.throws(() => parseConfigText(cfg('{ text: hi, type: loud }'), 'f.yaml'), /accounts\[0\]\.mo_auto_reply\.type: must be one of smart, pro, reply/)
+  t.throws(() => parseConfigText(cfg('{ text: hi, type: pro }'), 'f.yaml'), /accounts\[0\]\.mo_auto_reply\.from: is required for type 'pro'/)
+  t.throws(() => parseConfigText(cfg("{ text: '' }"), 'f.yaml'), /mo_auto_reply\.text: must be 1 to 1000 characters/)
+  t.equal(parseConfigText(cfg('{ text: hi }'), 'f.yaml').accounts[0].limits.moAutoReply?.type, 'reply', 'reply type by default')
+})
