@@ -5,9 +5,11 @@
 // (`instrada start`, one engine thread), the simulator and the echo server each run as their own
 // process, as a user runs them; autocannon drives them from this one.
 // Run: npm run build && node dist/bench/http.js   (≈ 40 s; BENCH_SECONDS per run, default 8;
-// BENCH_DURABILITY flush|commit|none, default flush)
+// BENCH_DURABILITY flush|commit|none, default flush; BENCH_PROFILE=1 keeps the router's .cpuprofile files)
 
+import { mkdtempSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { removeDir, startBaseline, startRouter, type Child, type RouterParams } from './e2e-harness.js'
@@ -17,6 +19,7 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 const DURABILITY = process.env.BENCH_DURABILITY ?? 'flush'
 const KEY = 'bench-api-key'
+const PROFILE = process.env.BENCH_PROFILE === '1'
 const SINGLE = JSON.stringify({ to: '393471234567', from: 'Instrada', text: 'Hello from the HTTP benchmark' })
 
 interface Figures { rps: number, p50: number, p99: number, non2xx: number, errors: number }
@@ -53,8 +56,9 @@ async function main (): Promise<void> {
   out.push(line('baseline: node:http JSON echo', base, cpuLine(echo)))
   await echo.stop()
 
-  const params: RouterParams = { workers: 1, accountWindow: 5000, queueLimit: 10_000_000, durability: DURABILITY as RouterParams['durability'], sim: 'child', carrierBinds: 4, profile: false, httpApiKey: KEY }
-  const router = await startRouter(params, null)
+  const params: RouterParams = { workers: 1, accountWindow: 5000, queueLimit: 10_000_000, durability: DURABILITY as RouterParams['durability'], sim: 'child', carrierBinds: 4, profile: PROFILE, httpApiKey: KEY }
+  const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'instrada-http-prof-')) : null
+  const router = await startRouter(params, profileDir)
   try {
     const url = `http://127.0.0.1:${String(router.httpPort)}/v1/messages`
     router.sampler.mark()
@@ -72,6 +76,7 @@ async function main (): Promise<void> {
     await router.stop()
     removeDir(router.dir)
   }
+  if (profileDir !== null) out.push(`router .cpuprofile files kept in ${profileDir}`)
   out.push('targets (issue 7): ≥ 10k msg/s single; p99 ≤ 20 ms at 5k/s; ≥ 100k recipients/s bulk')
   process.stdout.write(out.join('\n') + '\n')
 }
