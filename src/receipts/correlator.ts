@@ -31,7 +31,8 @@ import { DEFAULT_RECEIPTS } from './config.js'
 import { isFinalState, partError } from './states.js'
 
 export type CorrelationResult =
-  | { kind: 'final', ref: PartRef, message: MessageRecord | null /* non-null when the WHOLE message just became final */ }
+  /** done: this receipt completed the whole message; message: its record then, when a customer receipt is owed (else not read). */
+  | { kind: 'final', ref: PartRef, done: boolean, message: MessageRecord | null, receivedAt?: number }
   | { kind: 'intermediate', ref: PartRef }
   | { kind: 'duplicate', ref: PartRef } // the part was already final: nothing changes
   | { kind: 'held' } // no part known yet for this id: held for a while
@@ -392,8 +393,10 @@ export class DlrCorrelator extends EventEmitter {
       const rec = await this.store.get(ref.account, ref.id)
       return rec?.parts[ref.part] === undefined ? this.orphanRef(ref, receipt) : { kind: 'duplicate', ref }
     }
-    if (!r.messageDone) return { kind: 'final', ref, message: null }
-    return { kind: 'final', ref, message: await this.store.get(ref.account, ref.id) }
+    if (!r.messageDone) return { kind: 'final', ref, done: false, message: null }
+    // Only a message owing a customer receipt is read back: building that receipt needs it.
+    if (r.receiptOwed === false) return { kind: 'final', ref, done: true, message: null, receivedAt: r.receivedAt }
+    return { kind: 'final', ref, done: true, message: await this.store.get(ref.account, ref.id) }
   }
 
   private count (r: CorrelationResult): CorrelationResult {

@@ -115,7 +115,7 @@ export class Engine implements EngineApi {
     this.correlator.on('late', (r: CorrelationResult, _carrier: string, receipt: CarrierReceipt) => {
       const ack = this.heldAcks.get(receipt)
       this.heldAcks.delete(receipt)
-      const done = r.kind === 'final' && r.message !== null ? this.messageFinal(r.message) : Promise.resolve()
+      const done = this.completed(r)
       done.then(() => ack?.(CommandStatus.ESME_ROK), (err: unknown) => {
         this.log.error({ err }, 'late receipt not recorded')
         ack?.(CommandStatus.ESME_RSYSERR)
@@ -358,7 +358,7 @@ export class Engine implements EngineApi {
       // A receipt that overtook its submit_sm_resp is held in memory: the carrier gets its
       // deliver_sm_resp only once it is recorded, so a crash meanwhile makes it send it again.
       if (r.kind === 'held') { this.heldAcks.set(receipt, ack); return }
-      const done = r.kind === 'final' && r.message !== null ? this.messageFinal(r.message) : Promise.resolve()
+      const done = this.completed(r)
       return done.then(() => ack(CommandStatus.ESME_ROK))
     }).then(undefined, (err: unknown) => {
       // Not acknowledged as OK: the carrier sends it again later, nothing is lost.
@@ -421,6 +421,14 @@ export class Engine implements EngineApi {
     const item: OutboxItem = { account: rec.account, key: rec.id, pdu }
     if (ownerOf(rec.account, this.of) === this.index) this.outbox!.adopt(item)
     else this.onAdopt?.(item)
+  }
+
+  /** A receipt's outcome: when it completed its message, the customer's receipt (if owed) goes out. */
+  private completed (r: CorrelationResult): Promise<void> {
+    if (r.kind !== 'final' || !r.done) return Promise.resolve()
+    if (r.message !== null) return this.messageFinal(r.message)
+    if (r.receivedAt !== undefined) this.metrics.toReceipt.observe((Date.now() - r.receivedAt) / 1000)
+    return Promise.resolve()
   }
 
   /** The store said this finish completed the message: exactly one caller gets here per message. */

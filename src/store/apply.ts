@@ -325,12 +325,11 @@ export function applyFinish (ctx: ApplyContext, account: string, id: string, par
     // Likewise the status webhook: the sender builds its body from the (now final) message record.
     if ((st.flags & FLAG_WEBHOOK) !== 0) putEvent(ctx, 'message.status', account, id, null, ctx.now)
   }
-  return done ? MESSAGE_DONE : PART_DONE
+  return done ? { changed: true, messageDone: true, receiptOwed: (st.flags & FLAG_RECEIPT) !== 0, receivedAt: st.rcv } : PART_DONE
 }
 
 const UNCHANGED: FinishResult = Object.freeze({ changed: false, messageDone: false })
 const PART_DONE: FinishResult = Object.freeze({ changed: true, messageDone: false })
-const MESSAGE_DONE: FinishResult = Object.freeze({ changed: true, messageDone: true })
 
 /** Deletes finished messages older than `cutoff`, at most `limit`. */
 export function applyPrune (ctx: ApplyContext, cutoff: number, limit: number): number {

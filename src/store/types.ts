@@ -60,6 +60,11 @@ export interface FinishResult {
   changed: boolean
   /** This finish made the last part final: the message is done. */
   messageDone: boolean
+  /** With messageDone: a customer receipt is owed (an outbox entry was written with it), so its
+   *  record is worth reading; false for HTTP messages and SMPP ones that asked for none. */
+  receiptOwed?: boolean
+  /** With messageDone: when the message was accepted (epoch ms). */
+  receivedAt?: number
 }
 
 export interface PartRef {

@@ -403,3 +403,16 @@ t.test('a receipt held past ackAfterMs is reported overdue once, and still match
   t.ok(await until(() => late.length === 1), 'the part committed later still gets its outcome')
   t.match(late[0], { kind: 'final', ref: { id } })
 })
+
+t.test('a completed message is read back only when a customer receipt is owed', async t => {
+  const store = await openStore(t)
+  const c = correlator(t, store)
+  const smpp = await accept(store, request('acme', 1, { registeredDelivery: 1 }))
+  const http = await accept(store, request('acme', 1, { origin: { kind: 'http' }, registeredDelivery: 0 }))
+  await commit(store, { account: 'acme', id: smpp, part: 0 }, 'simA', 'a1')
+  await commit(store, { account: 'acme', id: http, part: 0 }, 'simA', 'a2')
+  t.match(await c.handle('simA', receipt('a1', 'DELIVRD')), { kind: 'final', done: true, message: { id: smpp, parts: [{ state: 'delivered' }] } }, 'SMPP, receipt asked: the record, to build it from')
+  const r = await c.handle('simA', receipt('a2', 'DELIVRD'))
+  t.match(r, { kind: 'final', done: true, message: null, receivedAt: Number }, 'HTTP: done, nothing read')
+  t.equal((await store.get('acme', http))?.parts[0].state, 'delivered', 'and recorded')
+})

@@ -190,7 +190,7 @@ t.test('two writers on one environment: neither acts on a stale copy of the othe
   t.same(await b.finish({ account: 'acme', id: msg.id, part: 1 }, 'rejected', null), { changed: true, messageDone: false })
   await a.commit({ account: 'acme', id: msg.id, part: 0 }, 'carrierA', '77')
   t.same(await a.finish({ account: 'acme', id: msg.id, part: 1 }, 'expired', null), { changed: false, messageDone: false }, 'already final')
-  t.same(await a.finish({ account: 'acme', id: msg.id, part: 0 }, 'delivered', null), { changed: true, messageDone: true })
+  t.match(await a.finish({ account: 'acme', id: msg.id, part: 0 }, 'delivered', null), { changed: true, messageDone: true, receiptOwed: true, receivedAt: Number }, 'done: an SMPP message asking for a receipt owes one')
   t.same(await b.finish({ account: 'acme', id: msg.id, part: 0 }, 'delivered', null), { changed: false, messageDone: false })
   t.same(await a.ledger.balance('acme'), { account: 'acme', balance: 9000, held: 0, available: 9000 }, 'one part charged, one released, once each')
   const rec = await b.get('acme', msg.id)
