@@ -28,20 +28,17 @@ const AUTO_REPLY_EVERY_MS = 10 * 60_000
 const FIRST_WORD = /^\s*([^\s.,;:!?]+)/
 
 export class MoRouter {
-  private dedicated: Map<string, string>
-  private keywords: Map<string, string>
-  private windowMs: number
-  private autoReplies: Map<string, MoAutoReply>
-  /** account/handset → when it was last answered; insertion-ordered like `concat`. */
-  private readonly answered = new Map<string, number>()
-  /** from/to/ref → account, for the parts after the first; insertion-ordered, so expiry is a walk from the front. */
-  private readonly concat = new Map<string, { account: string, at: number }>()
+  private dedicated!: Map<string, string>
+  private keywords!: Map<string, string>
+  private windowMs!: number
+  private autoReplies!: Map<string, MoAutoReply>
+  /** account/handset → when it was last answered. */
+  private readonly answered = new Map<string, Stamp>()
+  /** from/to/ref → the account part 1 went to, for the parts after it. */
+  private readonly concat = new Map<string, Stamp>()
 
   constructor (config: InstradaConfig, private readonly store: Pick<MessageStore, 'replyRoute'>) {
-    this.dedicated = dedicatedNumbers(config)
-    this.keywords = receiveCodes(config)
-    this.windowMs = config.router.replyWindowMs
-    this.autoReplies = autoReplies(config)
+    this.reload(config)
   }
 
   reload (config: InstradaConfig): void {
@@ -82,21 +79,26 @@ export class MoRouter {
     if (cfg === undefined) return null
     const handset = digitsOf(handsetAddr)
     const key = `${account}/${handset}`
-    for (const [k, at] of this.answered) {
-      if (now - at < AUTO_REPLY_EVERY_MS) break
-      this.answered.delete(k)
-    }
+    dropOlder(this.answered, now - AUTO_REPLY_EVERY_MS)
     if (this.answered.has(key)) return null
-    this.answered.set(key, now)
+    this.answered.set(key, { account, at: now })
     return { account, to: handset, from: cfg.from, text: cfg.text, type: cfg.type }
   }
 
   private remember (key: string, account: string, now: number): void {
-    for (const [k, v] of this.concat) {
-      if (now - v.at < CONCAT_TTL_MS) break
-      this.concat.delete(k)
-    }
+    dropOlder(this.concat, now - CONCAT_TTL_MS)
+    this.concat.delete(key) // a reused reference goes to the back, keeping the Map in time order
     this.concat.set(key, { account, at: now })
+  }
+}
+
+interface Stamp { account: string, at: number }
+
+/** Entries are added in time order, so the expired ones are at the front of the Map. */
+function dropOlder (m: Map<string, Stamp>, before: number): void {
+  for (const [k, v] of m) {
+    if (v.at >= before) return
+    m.delete(k)
   }
 }
 
