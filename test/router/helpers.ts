@@ -7,26 +7,35 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConfigText, type InstradaConfig } from '../../src/config/instrada.js'
 
-export async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
+// Ports come from 20000–31999, below Linux's ephemeral range (32768–60999): a port the OS hands
+// out for listen(0) can meanwhile become the local port of some other test's outgoing connection
+// (tap runs test files in parallel), and the listen that follows then fails with EADDRINUSE.
+// Each process walks the range from a random start; every candidate is checked by listening on it.
+const LOW = 20_000
+const SPAN = 12_000
+let nextPort = LOW + Math.floor(Math.random() * SPAN)
+
+async function tryListen (port: number): Promise<boolean> {
+  return await new Promise((resolve) => {
     const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
+    s.once('error', () => resolve(false))
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)))
   })
 }
 
-/** `n` distinct free ports: all held open together, so two can't be the same one. */
+export async function freePort (): Promise<number> {
+  for (let tries = 0; tries < SPAN; tries++) {
+    const port = nextPort
+    nextPort = LOW + ((nextPort - LOW + 1) % SPAN)
+    if (await tryListen(port)) return port
+  }
+  throw new Error('no free loopback port in 20000–31999')
+}
+
+/** `n` distinct free ports (taken one after another from this process's walk, so never the same). */
 export async function freePorts (n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, async () => await new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => resolve(s))
-  })))
-  const ports = servers.map((s) => (s.address() as { port: number }).port)
-  await Promise.all(servers.map(async (s) => await new Promise((resolve) => s.close(resolve))))
+  const ports: number[] = []
+  for (let i = 0; i < n; i++) ports.push(await freePort())
   return ports
 }
 
