@@ -9,7 +9,7 @@
 
 import { createHash } from 'node:crypto'
 import type { AccountConfig } from '../config/instrada.js'
-import { IpAllowList, normalizeIp, PasswordVerifier } from '../smpp/auth.js'
+import { AuthFailures, IpAllowList, normalizeIp, PasswordVerifier } from '../smpp/auth.js'
 import { CommandStatus } from '../smpp/pdu/status.js'
 import { ApiError } from './errors.js'
 
@@ -28,9 +28,20 @@ export class ApiKeyAuth {
   private suspended = new Set<string>()
   private allowedIps = new Map<string, IpAllowList>()
   private readonly verifier = new PasswordVerifier(1000)
+  private readonly failures: AuthFailures
 
-  constructor (accounts: readonly AccountConfig[], adminKeyHash: string | null) {
+  constructor (accounts: readonly AccountConfig[], adminKeyHash: string | null, failureDelay = { baseMs: 250, maxMs: 5000 }) {
+    this.failures = new AuthFailures(failureDelay.baseMs, failureDelay.maxMs)
     this.reload(accounts, adminKeyHash)
+  }
+
+  /**
+   * Waits before a failed login is answered, longer with each failure from the address (as SMPP
+   * binds do), so keys and passwords can't be guessed at full speed.
+   */
+  async failed (ip: string): Promise<void> {
+    const ms = this.failures.record(normalizeIp(ip))
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms).unref())
   }
 
   /** A reload: removed hashes stop working at once. */

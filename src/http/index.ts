@@ -49,7 +49,7 @@ export class HttpApi {
   private pricing: Pricing
 
   constructor (readonly http: HttpConfig, opts: HttpApiOptions) {
-    this.auth = new ApiKeyAuth(opts.config.accounts, http.adminKeyHash)
+    this.auth = new ApiKeyAuth(opts.config.accounts, http.adminKeyHash, { baseMs: http.authFailureDelayMs, maxMs: http.authFailureDelayMaxMs })
     this.idempotency = new IdempotencyCache(http.idempotencyTtlMs, http.idempotencyMax, opts.store)
     this.pricing = new Pricing(opts.config.pricing)
     const routes: Route[] = [

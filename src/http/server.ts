@@ -163,7 +163,11 @@ export class HttpServer {
     const ip = req.socket.remoteAddress ?? ''
     if (route.auth !== 'none') {
       const p = await this.auth.identify(req.headers.authorization)
-      if (p instanceof ApiError) { req.resume(); return p }
+      if (p instanceof ApiError) {
+        req.resume()
+        if (p.status === 401) await this.auth.failed(ip)
+        return p
+      }
       if (route.auth === 'account' && p.kind !== 'account') { req.resume(); return new ApiError(403, 'forbidden', 'Authorization', 'ACCOUNT_KEY_REQUIRED', 'this endpoint needs an account API key, not the admin key') }
       if (route.auth === 'admin' && p.kind !== 'admin') { req.resume(); return new ApiError(403, 'forbidden', 'Authorization', 'ADMIN_KEY_REQUIRED', 'this endpoint needs the admin key, not an account API key') }
       const denied = p.kind === 'account' ? this.auth.checkAddress(p.account, ip) : null

@@ -134,3 +134,32 @@ export class IpAllowList {
     return this.list.check(a, family === 4 ? 'ipv4' : 'ipv6')
   }
 }
+
+/** Remembered auth failures: per address, forgotten after this long without another failure. */
+const FAILURE_MEMORY_MS = 15 * 60_000
+const MAX_FAILURE_ADDRESSES = 10_000
+
+/**
+ * How long to wait before answering a failed login from an address: `baseMs`, doubling with each
+ * further failure from it, capped at `maxMs` — so guessing passwords or keys gets slow while one
+ * typo costs a quarter of a second. Shared by SMPP binds and the HTTP API.
+ */
+export class AuthFailures {
+  private readonly failures = new Map<string, { count: number, last: number }>()
+
+  constructor (private readonly baseMs: number, private readonly maxMs: number) {}
+
+  /** Records a failure from `ip`; returns the delay to apply before answering it. */
+  record (ip: string, now = Date.now()): number {
+    let f = this.failures.get(ip)
+    if (f === undefined || now - f.last > FAILURE_MEMORY_MS) f = { count: 0, last: now }
+    this.failures.delete(ip) // re-insert: the Map's order is then least recently failed first
+    f.count++
+    f.last = now
+    this.failures.set(ip, f)
+    if (this.failures.size > MAX_FAILURE_ADDRESSES) {
+      for (const k of this.failures.keys()) { this.failures.delete(k); break }
+    }
+    return Math.min(this.maxMs, this.baseMs * 2 ** Math.min(f.count - 1, 20))
+  }
+}

@@ -7,7 +7,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls'
 import { counter, gauge, Registry } from '../metrics.js'
 import { silentLogger, type Logger } from '../log.js'
-import { IpAllowList, normalizeIp, PasswordVerifier } from './auth.js'
+import { AuthFailures, IpAllowList, normalizeIp, PasswordVerifier } from './auth.js'
 import { SMPP_DEFAULTS, type SmppAccount, type SmppServerConfig } from './config.js'
 import { CommandStatus, statusName } from './pdu/status.js'
 import type { BindRequest, RequestPdu } from './pdu/types.js'
@@ -43,12 +43,7 @@ export interface SmppServerOptions {
   flushMode?: FlushMode
 }
 
-/** Remembered auth failures: per address, forgotten after this long without another failure. */
-const FAILURE_MEMORY_MS = 15 * 60_000
-const MAX_FAILURE_ADDRESSES = 10_000
-
 interface AccountEntry { account: SmppAccount, ips: IpAllowList }
-interface Failures { count: number, last: number }
 
 export class SmppServer {
   readonly config: SmppServerConfig
@@ -62,7 +57,7 @@ export class SmppServer {
   private readonly sessions = new Set<SmppSession>()
   private readonly bound = new Map<SmppSession, SmppAccount>()
   private readonly bindCounts = new Map<string, number>()
-  private readonly failures = new Map<string, Failures>()
+  private readonly failures: AuthFailures
   private readonly delayTimers = new Set<NodeJS.Timeout>()
   private tcp: Server | null = null
   private tls: TlsServer | null = null
@@ -74,6 +69,7 @@ export class SmppServer {
 
   constructor (opts: SmppServerOptions = {}) {
     this.config = { ...SMPP_DEFAULTS, ...opts.config }
+    this.failures = new AuthFailures(this.config.authFailureDelayMs, this.config.authFailureDelayMaxMs)
     this.app = opts.handler ?? DEFAULT_SERVER_HANDLER
     this.log = (opts.logger ?? silentLogger).child({ component: 'smpp-server' })
     this.flushMode = opts.flushMode ?? 'immediate'
@@ -218,7 +214,7 @@ export class SmppServer {
       return
     }
     const authFailure = result === 'invalid_system_id' || result === 'invalid_password' || result === 'ip_denied'
-    const delay = authFailure ? this.failureDelay(ip) : 0
+    const delay = authFailure ? this.failures.record(ip) : 0
     this.log.warn({ ...info, result, status: statusName(status), delayMs: delay }, 'bind refused')
     if (delay === 0) { session.rejectBind(pdu, status); return }
     const timer = setTimeout(() => {
@@ -226,22 +222,6 @@ export class SmppServer {
       session.rejectBind(pdu, status)
     }, delay)
     this.delayTimers.add(timer)
-  }
-
-  /** Records an auth failure from `ip`; the delay before answering doubles with each, capped. */
-  private failureDelay (ip: string): number {
-    const now = Date.now()
-    let f = this.failures.get(ip)
-    if (f === undefined || now - f.last > FAILURE_MEMORY_MS) f = { count: 0, last: now }
-    this.failures.delete(ip) // re-insert: the Map's order is then least recently failed first
-    f.count++
-    f.last = now
-    this.failures.set(ip, f)
-    if (this.failures.size > MAX_FAILURE_ADDRESSES) {
-      for (const k of this.failures.keys()) { this.failures.delete(k); break }
-    }
-    const base = this.config.authFailureDelayMs
-    return Math.min(this.config.authFailureDelayMaxMs, base * 2 ** Math.min(f.count - 1, 20))
   }
 
   private onSessionClosed (session: SmppSession, reason: string): void {

@@ -28,7 +28,7 @@ export interface AdminSetup {
 export async function startAdmin (t: Test, o: SetupOptions = {}): Promise<AdminSetup> {
   const setup = await testConfig({
     ...o,
-    extra: `http: { port: 0, admin_key_hash: '${hashApiKey(ADMIN_KEY)}' }\n${o.extra ?? ''}`,
+    extra: `http: { port: 0, auth_failure_delay_ms: 0, admin_key_hash: '${hashApiKey(ADMIN_KEY)}' }\n${o.extra ?? ''}`,
     demo: `api_keys: ['${hashApiKey(DEMO_KEY)}']\n${o.demo ?? ''}`,
     other: `api_keys: ['${hashApiKey(OTHER_KEY)}']\n${o.other ?? ''}`
   })

@@ -16,7 +16,7 @@ const ADMIN = 'the-admin-key'
 t.test('several keys per account, scrypt keys, the admin key, revocation on reload', async (t) => {
   const scrypted = await hashPassword('scrypt-key', { N: 1024, r: 8, p: 1 })
   const setup = await testConfig({
-    extra: `http: { port: 0, admin_key_hash: '${hashApiKey(ADMIN)}' }`,
+    extra: `http: { port: 0, auth_failure_delay_ms: 0, admin_key_hash: '${hashApiKey(ADMIN)}' }`,
     demo: `api_keys: ['${hashApiKey('demo-api-key')}', '${hashApiKey(SECOND)}', '${scrypted}']`
   })
   t.teardown(setup.cleanup)

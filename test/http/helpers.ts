@@ -18,7 +18,8 @@ export interface Api {
 export async function startApi (t: Test, o: SetupOptions & { http?: string } = {}): Promise<Api> {
   const setup = await testConfig({
     ...o,
-    extra: `http: { port: 0${o.http !== undefined ? ', ' + o.http : ''} }\n${o.extra ?? ''}`,
+    // Failed logins answered at once unless the test sets the delay (auth-delay.test.ts).
+    extra: `http: { port: 0${/auth_failure_delay_ms/.test(o.http ?? '') ? '' : ', auth_failure_delay_ms: 0'}${o.http !== undefined ? ', ' + o.http : ''} }\n${o.extra ?? ''}`,
     // A signing secret, so callback_url is usable; a test may bring its own webhook block.
     demo: `api_keys: ['${hashApiKey(DEMO_KEY)}']\n${/^webhook:/m.test(o.demo ?? '') ? '' : 'webhook: { secret: demo-webhook-secret }\n'}${o.demo ?? ''}`,
     other: `api_keys: ['${hashApiKey(OTHER_KEY)}']\n${o.other ?? ''}`

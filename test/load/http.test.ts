@@ -18,7 +18,7 @@ const KEY = 'load-api-key'
 async function startRouter (t: Test): Promise<{ router: Router, base: string }> {
   const setup = await testConfig({
     demoCredit: 1_000_000,
-    extra: 'http: { port: 0 }\nwebhooks: { poll_ms: 20 }\n',
+    extra: 'http: { port: 0, auth_failure_delay_ms: 0 }\nwebhooks: { poll_ms: 20 }\n',
     demo: `api_keys: ['${hashApiKey(KEY)}']\nwebhook: { secret: load-webhook-secret }\n`
   })
   t.teardown(setup.cleanup)

@@ -74,6 +74,7 @@ async function authenticate (deps: JasminDeps, verifier: PasswordVerifier, ip: s
   if (password instanceof JasminError) return password
   const account = deps.intake.account(username as string)
   if (account === null || !await verifier.verify(password as string, account.config.smpp.passwordHash)) {
+    await deps.auth.failed(ip)
     return new JasminError(403, `Authentication failure for username:${username as string}`)
   }
   // Checked after the password, as a Bearer key is identified before its address is checked: only
