@@ -1,11 +1,9 @@
 import t, { type Test } from 'tap'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { ConfigNode } from '../../src/config/node.js'
 import { LoadGenerator, parseMix } from '../../src/load/index.js'
 import { parseSimulatorConfig, Simulator } from '../../src/sim/index.js'
 import { run as loadCommand } from '../../src/commands/load.js'
+import { runLoadCli } from './helpers.js'
 
 async function simulator (t: Test, extra = ''): Promise<Simulator> {
   const yaml = `carriers:
@@ -89,20 +87,9 @@ t.test('a server that dies ends a count-bounded open-loop run instead of hanging
 
 t.test('instrada load prints the table and writes the JSON', async (t) => {
   const sim = await simulator(t)
-  const dir = mkdtempSync(join(tmpdir(), 'instrada-load-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const out: string[] = []
-  const write = process.stdout.write
-  process.stdout.write = ((s: string) => { out.push(s); return true }) as typeof process.stdout.write
-  let code: number
-  try {
-    code = await loadCommand(['--port', String(sim.port()), '--system-id', 'load', '--password', 'loadpw', '--count', '100', '--binds', '2', '--window', '5', '--json', join(dir, 'r.json')])
-  } finally {
-    process.stdout.write = write
-  }
+  const { code, text, json } = await runLoadCli(t, (file) => ['--port', String(sim.port()), '--system-id', 'load', '--password', 'loadpw', '--count', '100', '--binds', '2', '--window', '5', '--json', file])
   t.equal(code, 0)
-  t.match(out.join(''), /submit → receipt\s+100\s/)
-  const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))
+  t.match(text, /submit → receipt\s+100\s/)
   t.equal(json.accepted, 100)
   t.equal(json.receipts.matched, 100)
   await t.rejects(loadCommand(['--port', String(sim.port()), '--count', 'lots']), { code: 'INS_ERR_CONFIG' })

@@ -3,10 +3,8 @@
 // generator's own receiver. Every run is bounded by a count and by seconds.
 
 import t, { type Test } from 'tap'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { run as loadCommand } from '../../src/commands/load.js'
+import { runLoadCli } from './helpers.js'
 import { hashApiKey } from '../../src/http/index.js'
 import { HttpLoadGenerator, parseMix } from '../../src/load/index.js'
 import { Router } from '../../src/router/router.js'
@@ -121,23 +119,11 @@ t.test('a wrong API key is counted as HTTP 401; an unreachable server fails the 
 
 t.test('instrada load --http prints the table and writes the JSON', async (t) => {
   const { base } = await startRouter(t)
-  const dir = mkdtempSync(join(tmpdir(), 'instrada-load-http-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const out: string[] = []
-  const write = process.stdout.write
-  process.stdout.write = ((s: string) => { out.push(s); return true }) as typeof process.stdout.write
-  let code: number
-  try {
-    code = await loadCommand(['--http', base, '--api-key', KEY, '--count', '40', '--seconds', '20', '--connections', '2', '--json', join(dir, 'r.json')])
-  } finally {
-    process.stdout.write = write
-  }
+  const { code, text, json } = await runLoadCli(t, (file) => ['--http', base, '--api-key', KEY, '--count', '40', '--seconds', '20', '--connections', '2', '--json', file])
   t.equal(code, 0)
-  const text = out.join('')
   t.match(text, /2 connection\(s\), one request each, closed loop/)
   t.match(text, /submit → receipt\s+40\s/)
   t.match(text, /errors: none/)
-  const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))
   t.equal(json.protocol, 'http')
   t.equal(json.accepted, 40)
   t.equal(json.receipts.matched, 40)

@@ -5,17 +5,11 @@ import t from 'tap'
 import { Router } from '../../src/router/router.js'
 import { CommandStatus } from '../../src/smpp/pdu/status.js'
 import { Customer } from './customer.js'
-import { testConfig } from './helpers.js'
+import { startRouter, testConfig } from './helpers.js'
 
 for (const workers of [0, 1]) {
   t.test(`submit → carrier → receipt (workers: ${workers})`, async (t) => {
-    const setup = await testConfig({ workers, extra: 'metrics: { port: 0 }' })
-    t.teardown(setup.cleanup)
-    const router = new Router(setup.config)
-    t.teardown(() => router.close())
-    await router.start()
-    const c = await Customer.bind(router.port)
-    t.teardown(() => c.close())
+    const { router, c } = await startRouter(t, { workers, extra: 'metrics: { port: 0 }' })
 
     const short = await c.submit({ short_message: 'Hello from Instrada' })
     t.equal(short.status, 0, 'short message accepted')

@@ -2,24 +2,15 @@
 // cancel_sm, receipts waiting for a receiver bind, account isolation, throughput and queue
 // limits, scheduled delivery, and config reload.
 
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Router } from '../../src/router/router.js'
 import { CommandStatus } from '../../src/smpp/pdu/status.js'
 import { Customer } from './customer.js'
-import { testConfig, type SetupOptions } from './helpers.js'
+import { startRouter, testConfig } from './helpers.js'
 
-async function start (t: Test, o: SetupOptions = {}): Promise<{ router: Router, c: Customer, dir: string }> {
-  const setup = await testConfig(o)
-  t.teardown(setup.cleanup)
-  const router = new Router(setup.config)
-  t.teardown(() => router.close())
-  await router.start()
-  const c = await Customer.bind(router.port)
-  t.teardown(() => c.close())
-  return { router, c, dir: setup.dir }
-}
+const start = startRouter
 
 t.test('a permanent carrier error fails the message, releases its credit and sends a failure receipt', async (t) => {
   const { router, c } = await start(t)

@@ -5,7 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Test } from 'tap'
 import { parseConfigText, type InstradaConfig } from '../../src/config/instrada.js'
+import { Router } from '../../src/router/router.js'
+import { Customer } from './customer.js'
 
 // Ports come from 20000–31999, below Linux's ephemeral range (32768–60999): a port the OS hands
 // out for listen(0) can meanwhile become the local port of some other test's outgoing connection
@@ -146,4 +149,16 @@ ${indent(o.simWorld ?? '', 6)}
 function indent (s: string, n: number): string {
   const pad = ' '.repeat(n)
   return s.split('\n').filter((l) => l.trim() !== '').map((l) => pad + l).join('\n')
+}
+
+/** A started router on a test config (closed and cleaned up with the test) and the demo account bound as a transceiver. */
+export async function startRouter (t: Test, o: SetupOptions = {}): Promise<{ router: Router, c: Customer, setup: TestSetup, dir: string }> {
+  const setup = await testConfig(o)
+  t.teardown(setup.cleanup)
+  const router = new Router(setup.config)
+  t.teardown(() => router.close())
+  await router.start()
+  const c = await Customer.bind(router.port)
+  t.teardown(() => c.close())
+  return { router, c, setup, dir: setup.dir }
 }

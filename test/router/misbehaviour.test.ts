@@ -2,9 +2,7 @@
 // still get exactly one correct receipt per accepted message, and the books must balance.
 
 import t from 'tap'
-import { Router } from '../../src/router/router.js'
-import { Customer } from './customer.js'
-import { testConfig } from './helpers.js'
+import { startRouter } from './helpers.js'
 
 const N = 150
 
@@ -20,13 +18,7 @@ const scenarios: Array<[string, string, string, string?]> = [
 for (const [name, simIt, simWorld, carrierWorld] of scenarios) {
   t.test(name, async (t) => {
     // The world carrier is the failover of the Italian one; the hex/decimal case sends there directly.
-    const setup = await testConfig({ simIt, simWorld, carrierWorld })
-    t.teardown(setup.cleanup)
-    const router = new Router(setup.config)
-    t.teardown(() => router.close())
-    await router.start()
-    const c = await Customer.bind(router.port)
-    t.teardown(() => c.close())
+    const { router, c } = await startRouter(t, { simIt, simWorld, carrierWorld })
     const dest = simWorld !== '' ? '4477009' : '39347123'
     const ids: string[] = []
     const submits: Array<Promise<{ status: number, id: string }>> = []
@@ -52,13 +44,7 @@ for (const [name, simIt, simWorld, carrierWorld] of scenarios) {
 t.test('receipts that never match (a carrier replaying old ones) do not hold its window shut', async (t) => {
   // The carrier may have 4 deliver_sm unanswered per bind; 12 receipts for ids we never sent fill
   // both binds' windows. Held for matching (30 s), they are answered after receipt_ack_ms.
-  const setup = await testConfig({ simIt: 'window: 4', router: 'receipt_hold_ms: 30000\nreceipt_ack_ms: 200' })
-  t.teardown(setup.cleanup)
-  const router = new Router(setup.config)
-  t.teardown(() => router.close())
-  await router.start()
-  const c = await Customer.bind(router.port)
-  t.teardown(() => c.close())
+  const { router, c } = await startRouter(t, { simIt: 'window: 4', router: 'receipt_hold_ms: 30000\nreceipt_ack_ms: 200' })
   for (let i = 0; i < 12; i++) {
     router.simulator!.injectMo('sim-it', {
       systemId: null, from: '393471234567', to: 'Instrada', longMo: 'udh8',

@@ -5,7 +5,7 @@
 import t, { type Test } from 'tap'
 import { Router } from '../../src/router/router.js'
 import { Customer } from './customer.js'
-import { DEMO_HASH, testConfig, type SetupOptions } from './helpers.js'
+import { DEMO_HASH, startRouter, type SetupOptions } from './helpers.js'
 import { MoRouter } from '../../src/router/mo.js'
 import { openStore, message, tempDir } from '../store/helpers.js'
 import { parseConfigText } from '../../src/config/instrada.js'
@@ -14,13 +14,7 @@ import { CommandId, type DeliverSm } from '../../src/smpp/pdu/types.js'
 const SHARED = '393311846119'
 
 async function start (t: Test, o: SetupOptions): Promise<{ router: Router, demo: Customer, other: Customer }> {
-  const setup = await testConfig(o)
-  t.teardown(setup.cleanup)
-  const router = new Router(setup.config)
-  t.teardown(() => router.close())
-  await router.start()
-  const demo = await Customer.bind(router.port)
-  t.teardown(() => demo.close())
+  const { router, c: demo } = await startRouter(t, o)
   const other = await Customer.bind(router.port, { systemId: 'other' })
   t.teardown(() => other.close())
   return { router, demo, other }
