@@ -120,12 +120,7 @@ export class HttpLoadGenerator extends LoadCore<HttpLoadOptions> {
       headers: { ...this.headers, 'content-length': String(body.length) }
     }, (res) => {
       const status = res.statusCode ?? 0
-      const chunks: Buffer[] = []
-      let size = 0
-      res.on('data', (c: Buffer) => {
-        size += c.length
-        if (size <= MAX_RESPONSE_BODY) chunks.push(c)
-      })
+      const chunks = keepUpTo(res, MAX_RESPONSE_BODY)
       res.on('end', () => {
         if (settled) return
         settled = true
@@ -160,12 +155,7 @@ export class HttpLoadGenerator extends LoadCore<HttpLoadOptions> {
 
   /** A webhook: answered 200 at once; a message.status event is a receipt for its data.id. */
   private webhook (req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size <= MAX_WEBHOOK_BODY) chunks.push(c)
-    })
+    const chunks = keepUpTo(req, MAX_WEBHOOK_BODY)
     req.on('end', () => {
       const now = performance.now()
       res.writeHead(200, { 'content-length': '0' }).end()
@@ -189,4 +179,15 @@ function firstMessage (chunks: Buffer[]): { id: string, parts: number } | null {
   const m = Array.isArray(body?.messages) ? body.messages[0] : undefined
   if (m === undefined || m === null || typeof m.id !== 'string') return null
   return { id: m.id, parts: typeof m.parts === 'number' ? m.parts : -1 }
+}
+
+/** The chunks of a body as they arrive, up to `max` bytes (the rest is read and dropped). */
+function keepUpTo (body: IncomingMessage, max: number): Buffer[] {
+  const chunks: Buffer[] = []
+  let size = 0
+  body.on('data', (c: Buffer) => {
+    size += c.length
+    if (size <= max) chunks.push(c)
+  })
+  return chunks
 }
