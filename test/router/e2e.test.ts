@@ -2,10 +2,8 @@
 // carriers, LMDB in a temp dir. Run with the engine inline and in a worker thread.
 
 import t from 'tap'
-import { Router } from '../../src/router/router.js'
 import { CommandStatus } from '../../src/smpp/pdu/status.js'
-import { Customer } from './customer.js'
-import { startRouter, testConfig } from './helpers.js'
+import { startRouter } from './helpers.js'
 
 for (const workers of [0, 1]) {
   t.test(`submit → carrier → receipt (workers: ${workers})`, async (t) => {
@@ -43,13 +41,7 @@ for (const workers of [0, 1]) {
 }
 
 t.test('rule violations get their SMPP status', async (t) => {
-  const setup = await testConfig()
-  t.teardown(setup.cleanup)
-  const router = new Router(setup.config)
-  t.teardown(() => router.close())
-  await router.start()
-  const c = await Customer.bind(router.port)
-  t.teardown(() => c.close())
+  const { c } = await startRouter(t)
   const cases: Array<[string, Record<string, unknown>, number]> = [
     ['unregistered alias', { source_addr: 'Nobody' }, CommandStatus.ESME_RINVSRCADR],
     ['another account\'s alias', { source_addr: 'OtherCo' }, CommandStatus.ESME_RINVSRCADR],
