@@ -218,7 +218,7 @@ export async function startRouter (p: RouterParams, profileDir: string | null): 
     await waitForPort(cfg.simPort, 20_000, () => !exited(sp))
     extra = { proc: sp, sampler: new ProcSampler(sp.pid!) }
   }
-  const args = p.profile && profileDir !== null ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+  const args = [...(p.profile && profileDir !== null ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((s) => s !== '')]
   const proc = spawn(process.execPath, [...args, CLI, 'start', '--config', cfg.configFile], { stdio: ['ignore', 'pipe', 'pipe'] })
   proc.stdout!.pipe(log)
   proc.stderr!.pipe(log)

@@ -50,8 +50,8 @@ function cpuLine (c: Child): string {
 }
 
 /** Concurrent connections for the closed-loop runs: a request in flight each, so the rate is capped by connections ÷ latency (a durable ack waits for the fsync) until a core is full. */
-const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '64,256').split(',').map(Number)
-const BULK_CONNECTIONS = (process.env.BENCH_BULK_CONNECTIONS ?? '4,16').split(',').map(Number)
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '64,256').split(',').filter((s) => s !== '').map(Number)
+const BULK_CONNECTIONS = (process.env.BENCH_BULK_CONNECTIONS ?? '4,16').split(',').filter((s) => s !== '').map(Number)
 
 async function main (): Promise<void> {
   const out: string[] = [`HTTP API, ${SECONDS} s per run, durability ${DURABILITY}`]

@@ -35,6 +35,8 @@ export interface RouterConfig {
   receiptTtlMs: number
   /** A handset's MO to a number goes to the account that sent it a `reply` message this recently. */
   replyWindowMs: number
+  /** How long the parts of a concatenated MO wait for the missing ones before what came is handed on. */
+  moConcatWaitMs: number
   retry: RetryPolicy
 }
 
@@ -50,11 +52,12 @@ export const ROUTER_DEFAULTS: RouterConfig = {
   receiptAckMs: 2000,
   receiptTtlMs: 72 * 3600_000,
   replyWindowMs: 48 * 3600_000,
+  moConcatWaitMs: 600_000,
   retry: defaultRetryPolicy
 }
 
 const KEYS = ['workers', 'engine_young_mb', 'queue_limit', 'due_poll_ms', 'default_validity_s', 'max_validity_s', 'max_schedule_s',
-  'receipt_hold_ms', 'receipt_ack_ms', 'receipt_ttl_s', 'reply_window_s', 'retry'] as const
+  'receipt_hold_ms', 'receipt_ack_ms', 'receipt_ttl_s', 'reply_window_s', 'mo_concat_wait_s', 'retry'] as const
 const RETRY_KEYS = ['base_delay_ms', 'max_delay_ms', 'max_attempts', 'throttle_delay_ms', 'jitter'] as const
 
 export function parseRouterConfig (node: ConfigNode): RouterConfig {
@@ -73,6 +76,7 @@ export function parseRouterConfig (node: ConfigNode): RouterConfig {
     receiptAckMs: node.int('receipt_ack_ms', d.receiptAckMs, { min: 0, max: 3_600_000 }),
     receiptTtlMs: node.int('receipt_ttl_s', d.receiptTtlMs / 1000, { min: 1, max: 365 * 86400 }) * 1000,
     replyWindowMs: node.int('reply_window_s', d.replyWindowMs / 1000, { min: 0, max: 365 * 86400 }) * 1000,
+    moConcatWaitMs: node.int('mo_concat_wait_s', d.moConcatWaitMs / 1000, { min: 1, max: 86400 }) * 1000,
     retry: {
       baseDelayMs: r.int('base_delay_ms', d.retry.baseDelayMs, { min: 1, max: 3_600_000 }),
       maxDelayMs: r.int('max_delay_ms', d.retry.maxDelayMs, { min: 1, max: 86_400_000 }),

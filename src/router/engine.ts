@@ -20,8 +20,9 @@ import { EngineOutbox } from './engine-outbox.js'
 import type { AcceptJob, AcceptReply, AutoReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
 import { MESSAGE_STATE_OF, ownerOf } from './shares.js'
 import type { AccountLimits } from './config.js'
-import { customerMo, MoRouter } from './mo.js'
-import { inboundData, wantsEvent, type AccountWebhook } from '../webhooks/index.js'
+import { MoRouter } from './mo.js'
+import { MoInbox } from './mo-inbox.js'
+import { wantsEvent, type AccountWebhook } from '../webhooks/index.js'
 
 export interface EngineOptions {
   config: InstradaConfig
@@ -52,6 +53,7 @@ export class Engine implements EngineApi {
   private correlator: DlrCorrelator | null = null
   private outbox: EngineOutbox | null = null
   private mo: MoRouter | null = null
+  private moInbox: MoInbox | null = null
   private dueTimer: NodeJS.Timeout | null = null
   private polling = false
   /** Messages accepted and not yet settled in memory, per account and in all. */
@@ -131,6 +133,19 @@ export class Engine implements EngineApi {
     })
     await this.correlator.start()
     this.mo = new MoRouter(cfg, this.store)
+    this.moInbox = new MoInbox({
+      store: this.store,
+      router: this.mo,
+      wantsWebhook: (account) => wantsEvent(this.webhooks.get(account), 'message.inbound'),
+      toOutbox: (item) => {
+        if (ownerOf(item.account, this.of) === this.index) this.outbox!.adopt(item)
+        else this.onAdopt?.(item)
+      },
+      onAutoReply: (reply) => this.onAutoReply?.(reply),
+      counter: this.metrics.mo,
+      log: this.log
+    }, cfg.router.moConcatWaitMs)
+    this.moInbox.start()
     this.outbox = new EngineOutbox(this.store, cfg.router.receiptTtlMs, (item) => this.onOutbox?.(item), customerReceipt, this.log)
     this.dispatcher = new Dispatcher(this.pools, cfg.routes, cfg.router.retry, this.store, {
       messageDone: (ref) => { this.messageDone(ref) },
@@ -171,6 +186,7 @@ export class Engine implements EngineApi {
   private async doClose (): Promise<void> {
     await this.starting?.catch(() => {})
     if (this.dueTimer !== null) clearInterval(this.dueTimer)
+    this.moInbox?.close()
     await Promise.all([...this.pools.values()].map(async (p) => await p.close()))
     await this.correlator?.close()
     await this.store.close()
@@ -204,6 +220,7 @@ export class Engine implements EngineApi {
     this.limits = new Map(config.accounts.map((a) => [a.id, a.limits]))
     this.idForms = idFormsOf(config)
     this.mo?.reload(config)
+    this.moInbox?.setWait(config.router.moConcatWaitMs)
     this.setWebhooks(config)
     for (const a of config.accounts) await this.store.ledger.ensureAccount(a.id, a.ledger)
     await Promise.all([...starting, ...closing])
@@ -352,7 +369,7 @@ export class Engine implements EngineApi {
 
   private carrierDeliver (carrier: string, pdu: DeliverSm | DataSm, ack: DeliverAck): void {
     const receipt = parseCarrierReceipt(pdu)
-    if (receipt === null) { this.carrierMo(pdu, ack); return }
+    if (receipt === null) { this.moInbox!.receive(pdu, ack); return }
     this.correlator!.handle(carrier, receipt).then((r) => {
       this.metrics.receipts.inc({ result: r.kind })
       // A receipt that overtook its submit_sm_resp is held in memory: the carrier gets its
@@ -363,47 +380,6 @@ export class Engine implements EngineApi {
     }).then(undefined, (err: unknown) => {
       // Not acknowledged as OK: the carrier sends it again later, nothing is lost.
       this.log.error({ err, carrier }, 'receipt not recorded')
-      ack(CommandStatus.ESME_RSYSERR)
-    })
-  }
-
-  /**
-   * MO routed to an account (mo.ts) goes to its outbox, or — when the account's webhook asks
-   * for message.inbound — becomes a webhook event instead; either is durable before the carrier's ack.
-   */
-  private carrierMo (pdu: DeliverSm | DataSm, ack: DeliverAck): void {
-    this.mo!.route(pdu).then((route) => {
-      if (route === null) {
-        this.metrics.mo.inc({ result: 'unrouted' })
-        ack(CommandStatus.ESME_ROK)
-        return
-      }
-      const account = route.account
-      // Only once the MO is stored: a carrier resending it after a failure must not earn two answers.
-      const answer = (): void => {
-        const reply = this.mo!.autoReply(account, route.via, pdu.sourceAddr)
-        if (reply !== null) this.onAutoReply?.(reply)
-      }
-      if (wantsEvent(this.webhooks.get(account), 'message.inbound')) {
-        const at = Date.now()
-        return this.store.enqueueEvent({ type: 'message.inbound', account, data: inboundData(pdu, at), at }).then(() => {
-          this.metrics.mo.inc({ result: 'webhook' })
-          ack(CommandStatus.ESME_ROK)
-          answer()
-        })
-      }
-      const mo = customerMo(pdu)
-      return this.store.enqueueReceipt(account, { pdu: mo, queuedAt: Date.now() }).then((key) => {
-        this.metrics.mo.inc({ result: 'routed' })
-        const item: OutboxItem = { account, key, pdu: mo }
-        if (ownerOf(account, this.of) === this.index) this.outbox!.adopt(item)
-        else this.onAdopt?.(item)
-        ack(CommandStatus.ESME_ROK)
-        answer()
-      })
-    }).catch((err: unknown) => {
-      // Not acknowledged as OK: the carrier sends it again later, nothing is lost.
-      this.log.error({ err }, 'MO not stored')
       ack(CommandStatus.ESME_RSYSERR)
     })
   }

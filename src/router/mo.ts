@@ -4,7 +4,8 @@
 //   (`mo_keyword`: a numeric code or an alias of at least 5 characters, any case) …
 // - … or else the handset is answering a `reply`-type message: the account that sent it the
 //   latest one from this number within `router.reply_window_s` (48 h) gets it (free).
-// - Parts 2…n of a concatenated MO carry no keyword: they follow the route part 1 took.
+// A concatenated MO is routed once it is whole (mo-inbox.ts): its text starts with part 1's,
+// whatever order the parts came in.
 // Anything else is acknowledged to the carrier and counted as unrouted.
 // An account with `mo_auto_reply` answers MO that reached it by its receive code or dedicated
 // number (not answers to its reply messages: two auto-responders would talk forever), at most
@@ -15,14 +16,11 @@
 import type { InstradaConfig } from '../config/instrada.js'
 import { CommandId, type DataSm, type DeliverSm } from '../smpp/pdu/types.js'
 import type { MessageStore } from '../store/types.js'
-import { moContent } from '../webhooks/index.js'
 import type { MoAutoReply } from './config.js'
 import type { AutoReply } from './protocol.js'
 
-export type MoRoute = 'number' | 'keyword' | 'reply' | 'concat'
+export type MoRoute = 'number' | 'keyword' | 'reply'
 
-/** How long a concatenated MO's later parts follow the route of its first (ms). */
-const CONCAT_TTL_MS = 10 * 60_000
 /** At most one automatic answer per account and handset this often (ms). */
 const AUTO_REPLY_EVERY_MS = 10 * 60_000
 const FIRST_WORD = /^\s*([^\s.,;:!?]+)/
@@ -34,8 +32,6 @@ export class MoRouter {
   private autoReplies!: Map<string, MoAutoReply>
   /** account/handset → when it was last answered. */
   private readonly answered = new Map<string, Stamp>()
-  /** from/to/ref → the account part 1 went to, for the parts after it. */
-  private readonly concat = new Map<string, Stamp>()
 
   constructor (config: InstradaConfig, private readonly store: Pick<MessageStore, 'replyRoute'>) {
     this.reload(config)
@@ -48,28 +44,19 @@ export class MoRouter {
     this.autoReplies = autoReplies(config)
   }
 
-  /** The account an MO belongs to and why, or null (unrouted). */
-  async route (pdu: DeliverSm | DataSm, now = Date.now()): Promise<{ account: string, via: MoRoute } | null> {
-    const to = digitsOf(pdu.destinationAddr)
-    const owner = this.dedicated.get(to)
+  /** The account an MO (its text, when it can be read) belongs to and why, or null (unrouted). */
+  async route (from: string, to: string, text: string | null, now = Date.now()): Promise<{ account: string, via: MoRoute } | null> {
+    const number = digitsOf(to)
+    const owner = this.dedicated.get(number)
     if (owner !== undefined) return { account: owner, via: 'number' }
-    const handset = digitsOf(pdu.sourceAddr)
-    const { text, concat } = moContent(pdu)
-    const partKey = concat !== null ? `${handset}/${to}/${concat.ref}` : null
-    if (concat !== null && concat.seq > 1) {
-      const first = this.concat.get(partKey!)
-      if (first !== undefined && now - first.at < CONCAT_TTL_MS) return { account: first.account, via: 'concat' }
-    }
-    let found: { account: string, via: MoRoute } | null = null
     const word = text !== null ? FIRST_WORD.exec(text)?.[1] : undefined
     const byKeyword = word !== undefined ? this.keywords.get(word.toUpperCase()) : undefined
-    if (byKeyword !== undefined) found = { account: byKeyword, via: 'keyword' }
-    else if (this.windowMs > 0) {
-      const sent = await this.store.replyRoute(to, handset, now - this.windowMs)
-      if (sent !== null) found = { account: sent.account, via: 'reply' }
+    if (byKeyword !== undefined) return { account: byKeyword, via: 'keyword' }
+    if (this.windowMs > 0) {
+      const sent = await this.store.replyRoute(number, digitsOf(from), now - this.windowMs)
+      if (sent !== null) return { account: sent.account, via: 'reply' }
     }
-    if (found !== null && partKey !== null && concat!.seq === 1) this.remember(partKey, found.account, now)
-    return found
+    return null
   }
 
   /** The automatic answer an MO routed by `via` earns, or null (none configured, or answered lately). */
@@ -83,12 +70,6 @@ export class MoRouter {
     if (this.answered.has(key)) return null
     this.answered.set(key, { account, at: now })
     return { account, to: handset, from: cfg.from, text: cfg.text, type: cfg.type }
-  }
-
-  private remember (key: string, account: string, now: number): void {
-    dropOlder(this.concat, now - CONCAT_TTL_MS)
-    this.concat.delete(key) // a reused reference goes to the back, keeping the Map in time order
-    this.concat.set(key, { account, at: now })
   }
 }
 
@@ -134,7 +115,6 @@ export function dedicatedNumbers (config: InstradaConfig): Map<string, string> {
 /** The MO as the customer receives it: a deliver_sm with the handset's text, bytes copied. */
 export function customerMo (pdu: DeliverSm | DataSm): DeliverSm {
   const isData = pdu.commandId === CommandId.DataSm
-  const payload = pdu.tlvs?.messagePayload
   return {
     commandId: CommandId.DeliverSm,
     commandStatus: 0,
@@ -158,8 +138,22 @@ export function customerMo (pdu: DeliverSm | DataSm): DeliverSm {
     smDefaultMsgId: 0,
     // Copied: the decoded Buffer is a view of the carrier's socket read.
     shortMessage: isData ? Buffer.alloc(0) : Buffer.from((pdu as DeliverSm).shortMessage),
-    tlvs: payload !== undefined ? { messagePayload: Buffer.from(payload) } : null
+    tlvs: moTlvs(pdu)
   }
+}
+
+/** The TLVs an MO keeps on its way to the customer: its payload and its SAR numbering (without them a SAR part can't be put back together). */
+function moTlvs (pdu: DeliverSm | DataSm): DeliverSm['tlvs'] {
+  const t = pdu.tlvs
+  if (t == null) return null
+  const out: NonNullable<DeliverSm['tlvs']> = {}
+  if (t.messagePayload !== undefined) out.messagePayload = Buffer.from(t.messagePayload)
+  if (t.sarMsgRefNum !== undefined && t.sarTotalSegments !== undefined && t.sarSegmentSeqnum !== undefined) {
+    out.sarMsgRefNum = t.sarMsgRefNum
+    out.sarTotalSegments = t.sarTotalSegments
+    out.sarSegmentSeqnum = t.sarSegmentSeqnum
+  }
+  return Object.keys(out).length > 0 ? out : null
 }
 
 /** International digits of an address as carriers send it ('+39…', '0039…' or '39…'). */

@@ -5,7 +5,7 @@
 //   GET  /messages?carrier=&limit=        the last N messages, text decoded
 //   GET  /messages/assembled?carrier=     concatenated messages reassembled from their parts
 //   GET  /hlr/<msisdn>?carrier=           HLR answer for a number
-//   POST /mo       {carrier?, system_id?, from, to, text, long_mo?}
+//   POST /mo       {carrier?, system_id?, from, to, text, long_mo?, reverse?}
 //   POST /reset    {carrier?}
 //   POST /reload   (re-reads the config file; a bad file changes nothing: 400 with the reason)
 //   GET  /metrics                         prom-client text format
@@ -105,7 +105,9 @@ export class ControlServer {
       const systemId = str(b, 'system_id', false)
       const c = this.sim.carrier(name)
       if (systemId !== null && !c.profile.accounts.some((a) => a.systemId === systemId)) throw new HttpError(400, `carrier ${c.name} has no account '${systemId}'`)
-      const parts = this.sim.injectMo(name, { systemId, from, to, text, longMo })
+      const reverse = b.reverse
+      if (reverse !== undefined && typeof reverse !== 'boolean') throw new HttpError(400, 'reverse must be true or false')
+      const parts = this.sim.injectMo(name, { systemId, from, to, text, longMo, reverse: reverse === true })
       return this.json(res, 202, { carrier: c.name, parts })
     }
     if (method === 'POST' && path === '/reset') {

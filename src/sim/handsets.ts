@@ -29,6 +29,8 @@ export interface MoRequest {
   to: string
   text: string
   longMo: LongMoMode
+  /** Send a long MO's parts last first, as a network that reorders them would. */
+  reverse?: boolean
 }
 
 /** Concatenation references, per carrier. */
@@ -64,7 +66,7 @@ export function moPdus (req: MoRequest, refs: RefCounter): DeliverSm[] {
         break
     }
   }
-  return out
+  return req.reverse === true ? out.reverse() : out
 }
 
 /** Fills `{to}`, `{from}` and `{id}` in a reply template. */

@@ -3,7 +3,7 @@
 
 export type {
   AcceptRequest, AcceptResult, CommitRequest, CutFor, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, Origin, Page, PartRecord,
-  PartRef, PartState, RecoveryReport, StoredReceipt, DocStore, StoredDoc, EventType, NewEvent, EventRef, WebhookEvent
+  PartRef, PartState, RecoveryReport, StoredReceipt, DocStore, StoredDoc, EventType, NewEvent, EventRef, WebhookEvent, MoSet, MoSetKey, StoredMoPart
 } from './types.js'
 export { FINAL_STATES } from './types.js'
 export { LmdbStore, type LmdbStoreOptions } from './lmdb-store.js'

@@ -15,11 +15,12 @@ import { idFloor, MessageIdGenerator } from './ids.js'
 import { Op, OpKind } from './ops.js'
 import { recover } from './recovery.js'
 import { replyKey } from './apply.js'
+import { addMoPart, claimStaleMoSets, moSetDone } from './mo-parts.js'
 import { ByteReader, messageFlags, newState, readMessage, readState, type MessageRow, type StateRow } from './codec.js'
 import { MAX_STR, openDbs, type Dbs, type Key } from './schema.js'
 import type {
   AcceptRequest, AcceptResult, CommitRequest, DocStore, EventRef, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, NewEvent, Page, PartRef,
-  RecoveryReport, StoredDoc, StoredReceipt, WebhookEvent
+  MoSet, MoSetKey, RecoveryReport, StoredDoc, StoredMoPart, StoredReceipt, WebhookEvent
 } from './types.js'
 import { DUE_RANGE, EXPIRED_RANGE, eventOf, PENDING_RANGE, type EventRow } from './events.js'
 import { Writer } from './writer.js'
@@ -245,6 +246,21 @@ export class LmdbStore implements MessageStore, DocStore {
     await dbs.receipts.put([account, key], receipt)
     if (this.config.durability === 'flush') await dbs.env.flushed
     return key
+  }
+
+  async addMoPart (key: MoSetKey, part: StoredMoPart): Promise<StoredMoPart[] | null> {
+    const dbs = this.open()
+    const parts = await addMoPart(dbs, key, part)
+    if (this.config.durability === 'flush') await dbs.env.flushed
+    return parts
+  }
+
+  async claimStaleMoSets (waitingBefore: number, claimedBefore: number, now: number, limit: number): Promise<MoSet[]> {
+    return await claimStaleMoSets(this.open(), waitingBefore, claimedBefore, now, limit)
+  }
+
+  async moSetDone (key: MoSetKey): Promise<void> {
+    await moSetDone(this.open(), key)
   }
 
   async peekReceipts (account: string, limit: number): Promise<StoredReceipt[]> {

@@ -15,6 +15,8 @@
 //   receipts  [account, key]               → receipt waiting for a customer bind
 //   replies   [sender, handset]            → [account, id, at] of the latest `reply`-type message from a
 //                                            number to a handset: who gets the handset's answer (MO)
+//   moparts   [handset, to, ref, total, seq] → a part of a concatenated MO until the set is whole
+//                                            (mo-parts.ts); seq 0 is the set's claim
 //   meta      name                         → value (id slots)
 //   docs      [kind, key]                  → small JSON-like documents (admin settings, idempotency, …)
 //   webhooks  ['p', dueAt, id]             → pending webhook event (events.ts); ['x', expiredAt, id] expired
@@ -47,6 +49,7 @@ export interface Dbs {
   finished: Database<null, Key>
   receipts: Database<Record<string, unknown>, Key>
   replies: Database<[string, string, number], Key>
+  moparts: Database<unknown, Key>
   meta: Database<unknown, string>
   docs: Database<unknown, Key>
   webhooks: Database<unknown, Key>
@@ -72,7 +75,7 @@ const STRUCTURES = Symbol.for('structures')
 export function openDbs (opts: OpenOptions): Dbs {
   const env = open({
     path: opts.path,
-    maxDbs: 16,
+    maxDbs: 32,
     mapSize: (opts.mapSizeMb ?? 4096) * 1024 * 1024,
     noSync: opts.noSync === true
   })
@@ -89,6 +92,7 @@ export function openDbs (opts: OpenOptions): Dbs {
     finished: env.openDB<null, Key>({ name: 'finished' }),
     receipts: env.openDB<Record<string, unknown>, Key>({ name: 'receipts' }),
     replies: env.openDB<[string, string, number], Key>({ name: 'replies' }),
+    moparts: env.openDB<unknown, Key>({ name: 'moparts' }),
     meta: env.openDB<unknown, string>({ name: 'meta' }),
     docs: env.openDB<unknown, Key>({ name: 'docs' }),
     webhooks: env.openDB<unknown, Key>({ name: 'webhooks' })

@@ -147,6 +147,28 @@ export interface StoredReceipt {
   receipt: Record<string, unknown>
 }
 
+/** A concatenated MO: who sent it where, its reference and its number of parts. */
+export interface MoSetKey {
+  handset: string
+  to: string
+  ref: number
+  total: number
+}
+
+/** One stored part of a concatenated MO: the deliver_sm as the customer gets it (customerMo). */
+export interface StoredMoPart {
+  seq: number
+  /** When it arrived (epoch ms). */
+  at: number
+  pdu: Record<string, unknown>
+}
+
+export interface MoSet {
+  key: MoSetKey
+  /** In seq order; fewer than key.total when the set never completed. */
+  parts: StoredMoPart[]
+}
+
 export interface RecoveryReport {
   /** Parts acknowledged to the customer but never handed to a carrier: send them again. */
   requeue: PartRef[]
@@ -199,6 +221,15 @@ export interface MessageStore {
   ackReceipts: (account: string, keys: string[]) => Promise<void>
   /** Deletes finished messages older than the retention; at most `limit`. Returns how many. */
   prune: (now: number, limit: number) => Promise<number>
+  /**
+   * A part of a concatenated MO, durable on return. When it completes a set nobody claimed, the
+   * set is claimed for this caller and every part comes back in order; otherwise null.
+   */
+  addMoPart: (key: MoSetKey, part: StoredMoPart) => Promise<StoredMoPart[] | null>
+  /** Sets incomplete since before `waitingBefore`, or claimed before `claimedBefore` and never done: claimed now. */
+  claimStaleMoSets: (waitingBefore: number, claimedBefore: number, now: number, limit: number) => Promise<MoSet[]>
+  /** A claimed set was handed on: removed. */
+  moSetDone: (key: MoSetKey) => Promise<void>
   /** What start() found. */
   readonly recovery: RecoveryReport | null
   /**

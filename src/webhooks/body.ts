@@ -41,17 +41,15 @@ export function lowCreditData (stored: Record<string, unknown>): Record<string, 
   return { threshold: Number(stored.threshold) / 1000, available: Number(stored.available) / 1000 }
 }
 
-/**
- * message.inbound data for one deliver_sm / data_sm from a carrier. A concatenated MO arrives as
- * several parts, each its own event with `concat` saying where it belongs (the router doesn't
- * reassemble yet). Text the data_coding can't decode is given as hex in `payload_hex`, text null.
- */
+/** Where a part of a concatenated MO belongs: from its UDH (8- or 16-bit reference) or its SAR TLVs. */
+export interface MoConcat { ref: number, total: number, seq: number }
+
 /** An MO's text (null when binary or in an alphabet we can't read), its payload and its concatenation header. */
-export function moContent (pdu: DeliverSm | DataSm): { text: string | null, bytes: Uint8Array, from: number, concat: { ref: number, total: number, seq: number } | null } {
+export function moContent (pdu: DeliverSm | DataSm): { text: string | null, bytes: Uint8Array, from: number, concat: MoConcat | null } {
   const payload = pdu.tlvs?.messagePayload
   const bytes: Uint8Array = payload !== undefined ? payload : (pdu as DeliverSm).shortMessage ?? new Uint8Array(0)
   let from = 0
-  let concat: { ref: number, total: number, seq: number } | null = null
+  let concat: MoConcat | null = null
   if ((pdu.esmClass & 0x40) !== 0) {
     const udh = parseUdh(bytes)
     if (udh !== null) {
@@ -59,20 +57,48 @@ export function moContent (pdu: DeliverSm | DataSm): { text: string | null, byte
       if (udh.concatTotal > 0) concat = { ref: udh.concatRef, total: udh.concatTotal, seq: udh.concatSeq }
     }
   }
+  const t = pdu.tlvs
+  if (concat === null && t != null && t.sarMsgRefNum !== undefined && t.sarTotalSegments !== undefined && t.sarSegmentSeqnum !== undefined) {
+    concat = { ref: t.sarMsgRefNum, total: t.sarTotalSegments, seq: t.sarSegmentSeqnum }
+  }
   const alphabet = alphabetOf(pdu.dataCoding)
   const text = alphabet === Alphabet.BINARY || alphabet === Alphabet.UNSUPPORTED ? null : decodeText(bytes, from, bytes.length, alphabet)
   return { text, bytes, from, concat }
 }
 
-export function inboundData (pdu: DeliverSm | DataSm, receivedAt: number): Record<string, unknown> {
-  const { text, bytes, from, concat } = moContent(pdu)
+/**
+ * The text of an MO given as its parts in order (one part when it was not concatenated): the
+ * payloads joined before decoding, so a character split between two parts survives. Null when
+ * the data_coding is binary or one we can't read.
+ */
+export function moText (parts: Array<DeliverSm | DataSm>): { text: string | null, payload: Buffer } {
+  const payload = Buffer.concat(parts.map((p) => {
+    const c = moContent(p)
+    return c.bytes.subarray(c.from)
+  }))
+  const alphabet = alphabetOf(parts[0].dataCoding)
+  const text = alphabet === Alphabet.BINARY || alphabet === Alphabet.UNSUPPORTED ? null : decodeText(payload, 0, payload.length, alphabet)
+  return { text, payload }
+}
+
+/**
+ * message.inbound data for an MO: one deliver_sm / data_sm, or every part of a concatenated one
+ * in order, reassembled. `total` is the number of parts the handset sent; `complete` is false
+ * when some never arrived within router.mo_concat_wait_s (the text is then what did). Text the
+ * data_coding can't decode is given as hex in `payload_hex`, text null.
+ */
+export function inboundData (parts: Array<DeliverSm | DataSm>, total: number, receivedAt: number): Record<string, unknown> {
+  const first = parts[0]
+  const { text, payload } = moText(parts)
   return {
-    from: pdu.sourceAddr,
-    to: pdu.destinationAddr,
+    from: first.sourceAddr,
+    to: first.destinationAddr,
     text,
-    data_coding: pdu.dataCoding,
-    payload_hex: text === null ? Buffer.from(bytes.buffer, bytes.byteOffset + from, bytes.length - from).toString('hex') : null,
-    concat,
+    data_coding: first.dataCoding,
+    payload_hex: text === null ? payload.toString('hex') : null,
+    parts: parts.length,
+    total,
+    complete: parts.length === total,
     received_at: new Date(receivedAt).toISOString()
   }
 }

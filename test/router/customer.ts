@@ -20,6 +20,18 @@ export interface Received {
   text: string
   receiptedMessageId: string | null
   messageState: number | null
+  /** Where a part of a concatenated message belongs (its UDH or SAR TLVs), else null. */
+  part: { seq: number, total: number } | null
+}
+
+/** The seq/total of a concatenated part from node-smpp's decoded UDH elements or SAR fields. */
+function partOf (pdu: any, sm: any): { seq: number, total: number } | null { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (pdu.sar_segment_seqnum !== undefined) return { seq: pdu.sar_segment_seqnum, total: pdu.sar_total_segments }
+  for (const ie of (sm?.udh ?? []) as Buffer[]) {
+    if (ie[0] === 0x00) return { seq: ie[4], total: ie[3] }
+    if (ie[0] === 0x08) return { seq: ie[5], total: ie[4] }
+  }
+  return null
 }
 
 export class Customer {
@@ -38,7 +50,8 @@ export class Customer {
         destinationAddr: pdu.destination_addr,
         text: String(text),
         receiptedMessageId: pdu.receipted_message_id ?? null,
-        messageState: pdu.message_state ?? null
+        messageState: pdu.message_state ?? null,
+        part: partOf(pdu, sm)
       })
       session.send(pdu.response({ command_status: this.answerStatus }))
       for (const w of this.waiters.splice(0)) w()

@@ -9,7 +9,6 @@ import { DEMO_HASH, startRouter, type SetupOptions } from './helpers.js'
 import { MoRouter } from '../../src/router/mo.js'
 import { openStore, message, tempDir } from '../store/helpers.js'
 import { parseConfigText } from '../../src/config/instrada.js'
-import { CommandId, type DeliverSm } from '../../src/smpp/pdu/types.js'
 
 const SHARED = '393311846119'
 
@@ -42,10 +41,17 @@ t.test('a shared number: receive codes pick the account, answers to reply messag
   t.ok(await demo.waitFor((r) => r.some((m) => m.text === 'Esempio1 Mario Rossi')), 'a receive code in any case picks demo')
   t.ok(await other.waitFor((r) => r.some((m) => m.text === '01234, count me in')), 'a numeric code picks other, however the number is written')
 
-  // A long MO: only its first part starts with the code; the second follows it.
+  // A long MO: only its first part starts with the code; it is routed once whole, so the order
+  // the parts come in doesn't matter, and the customer gets them in order with their numbering.
   const long = 'ESEMPIO1 ' + 'a long answer that does not fit in one message '.repeat(5)
-  router.simulator!.injectMo('sim-it', { systemId: null, from: '393476660005', to: SHARED, text: long, longMo: 'udh8' })
-  t.ok(await demo.waitFor((r) => r.filter((m) => m.sourceAddr === '393476660005').length === 2), 'both parts reach demo')
+  router.simulator!.injectMo('sim-it', { systemId: null, from: '393476660005', to: SHARED, text: long, longMo: 'udh8', reverse: true })
+  t.ok(await demo.waitFor((r) => r.filter((m) => m.sourceAddr === '393476660005').length === 2), 'both parts reach demo, though part 2 came first')
+  const udhParts = demo.received.filter((m) => m.sourceAddr === '393476660005')
+  t.same(udhParts.map((m) => m.part), [{ seq: 1, total: 2 }, { seq: 2, total: 2 }], 'in order, with their UDH')
+  t.equal(udhParts.map((m) => m.text).join(''), long, 'the whole text')
+  router.simulator!.injectMo('sim-it', { systemId: null, from: '393476660006', to: SHARED, text: long.replace('ESEMPIO1', '01234'), longMo: 'sar', reverse: true })
+  t.ok(await other.waitFor((r) => r.filter((m) => m.sourceAddr === '393476660006').length === 2), 'SAR parts (numbered in TLVs) too')
+  t.same(other.received.filter((m) => m.sourceAddr === '393476660006').map((m) => m.part), [{ seq: 1, total: 2 }, { seq: 2, total: 2 }], 'the SAR numbering reaches the customer')
 
   await sleep(300)
   t.notOk([...demo.received, ...other.received].some((m) => m.text === 'hello who is this'), 'no code and no reply to answer: nobody gets it')
@@ -64,14 +70,12 @@ router: { reply_window_s: 3600 }`, 'f.yaml')
   const mo = new MoRouter(config, store)
   const r = await store.accept(message('acme', { type: 'reply', sender: SHARED, destination: '393475550001' }))
   t.ok(r.ok)
-  const answer = (from: string, to: string, text: string): DeliverSm => ({
-    commandId: CommandId.DeliverSm, sourceAddr: from, destinationAddr: to, esmClass: 0, dataCoding: 0, shortMessage: Buffer.from(text, 'latin1'), tlvs: null
-  }) as unknown as DeliverSm
-  t.same(await mo.route(answer('+393475550001', SHARED, 'ok')), { account: 'acme', via: 'reply' }, 'within the window')
-  t.equal(await mo.route(answer('393475550001', SHARED, 'ok'), Date.now() + 3601_000), null, 'after it')
-  t.equal(await mo.route(answer('393475550001', '393339999999', 'ok')), null, 'to another number')
-  t.equal(await mo.route(answer('393475550009', SHARED, 'ok')), null, 'from a handset it was not sent to')
-  t.same(await mo.route(answer('393475550009', SHARED, ' acme1: hi')), { account: 'acme', via: 'keyword' }, 'a receive code works anywhere but a dedicated number')
+  t.same(await mo.route('+393475550001', SHARED, 'ok'), { account: 'acme', via: 'reply' }, 'within the window')
+  t.equal(await mo.route('393475550001', SHARED, 'ok', Date.now() + 3601_000), null, 'after it')
+  t.equal(await mo.route('393475550001', '393339999999', 'ok'), null, 'to another number')
+  t.equal(await mo.route('393475550009', SHARED, 'ok'), null, 'from a handset it was not sent to')
+  t.same(await mo.route('393475550009', SHARED, ' acme1: hi'), { account: 'acme', via: 'keyword' }, 'a receive code works anywhere but a dedicated number')
+  t.same(await mo.route('393475550009', SHARED, null), null, 'an MO that cannot be read has no receive code')
 })
 
 t.test('receive codes are checked in the config', async (t) => {

@@ -4,6 +4,8 @@ import { Router } from '../../src/router/router.js'
 import { DEMO_KEY, waitFor } from '../http/helpers.js'
 import { freePort, testConfig } from '../router/helpers.js'
 import { metric, Receiver, receiver, SECRET, startWebhookApi, webhooksSection } from './helpers.js'
+import { customerMo } from '../../src/router/mo.js'
+import { CommandId, type DeliverSm } from '../../src/smpp/pdu/types.js'
 
 t.test('restart with webhooks pending: receiver down, router closed, a new router on the same store delivers', async (t) => {
   const port = await freePort() // nobody listens here yet: connections are refused
@@ -81,9 +83,42 @@ t.test('message.inbound: MO to the account\'s dedicated number becomes a webhook
   api.router.simulator!.injectMo('sim-it', { systemId: null, from: '393471112222', to: '393331234567', text: 'STOP please', longMo: 'udh8' })
   t.ok(await waitFor(async () => rx.of('message.inbound').length > 0, 5000), 'the MO arrived as a webhook')
   const r = rx.of('message.inbound')[0]
-  t.match(r.json, { type: 'message.inbound', account: 'demo', data: { from: '393471112222', to: '393331234567', text: 'STOP please', concat: null } })
+  t.match(r.json, { type: 'message.inbound', account: 'demo', data: { from: '393471112222', to: '393331234567', text: 'STOP please', parts: 1, total: 1, complete: true } })
   t.match(r.json.data.received_at, /^\d{4}-/)
   await new Promise((resolve) => setTimeout(resolve, 200))
   t.same(await api.router.store.peekReceipts('demo', 10), [], 'nothing waits in the SMPP outbox')
   t.equal(await metric(api, 'instrada_carrier_mo_total', { result: 'webhook' }), 1)
+})
+
+t.test('message.inbound: a long MO is one webhook with the whole text, whatever order its parts came in', async (t) => {
+  const rx = await receiver(t)
+  const api = await startWebhookApi(t, `{ url: '${rx.url}', secret: '${SECRET}', events: [message.inbound] }`)
+  // UCS-2 in 16-bit-reference parts, last part first: the text is joined before it is decoded.
+  const text = 'Buongiorno, vorrei disdire 🙂 il servizio. '.repeat(4)
+  api.router.simulator!.injectMo('sim-it', { systemId: null, from: '393471113333', to: '393331234567', text, longMo: 'udh16', reverse: true })
+  t.ok(await waitFor(async () => rx.of('message.inbound').length > 0, 5000), 'the MO arrived as a webhook')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.equal(rx.of('message.inbound').length, 1, 'one webhook for the whole message')
+  t.match(rx.of('message.inbound')[0].json, { type: 'message.inbound', account: 'demo', data: { from: '393471113333', to: '393331234567', text, parts: 3, total: 3, complete: true } })
+  t.equal(await metric(api, 'instrada_carrier_mo_total', { result: 'webhook' }), 1, 'counted once')
+  t.equal(await metric(api, 'instrada_carrier_mo_total', { result: 'part_waiting' }), 2, 'the two parts before the last waited')
+})
+
+t.test('message.inbound: parts that never come are given up on after mo_concat_wait_s; what came is sent, marked incomplete', async (t) => {
+  const rx = await receiver(t)
+  const api = await startWebhookApi(t, `{ url: '${rx.url}', secret: '${SECRET}', events: [message.inbound] }`, { router: 'mo_concat_wait_s: 1' })
+  // Part 1 of 2 as the carrier sent it (8-bit reference 7); part 2 is lost in the network.
+  const udh = Buffer.from([5, 0, 3, 7, 2, 1])
+  const part1 = customerMo({
+    commandId: CommandId.DeliverSm, serviceType: '', sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '393471114444', destAddrTon: 1, destAddrNpi: 1,
+    destinationAddr: '393331234567', esmClass: 0x40, protocolId: 0, dataCoding: 0, shortMessage: Buffer.concat([udh, Buffer.from('first half ', 'latin1')]), tlvs: null
+  } as unknown as DeliverSm)
+  const sent = Date.now()
+  t.equal(await api.router.store.addMoPart({ handset: '393471114444', to: '393331234567', ref: 7, total: 2 }, { seq: 1, at: sent, pdu: part1 as unknown as Record<string, unknown> }), null, 'stored, waiting for part 2')
+  t.ok(await waitFor(async () => rx.of('message.inbound').length > 0, 5000), 'handed on without it')
+  const waited = Date.now() - sent
+  t.ok(waited >= 900, `after the wait (${waited} ms)`)
+  t.match(rx.of('message.inbound')[0].json, { data: { from: '393471114444', text: 'first half ', parts: 1, total: 2, complete: false } })
+  t.equal(await metric(api, 'instrada_carrier_mo_total', { result: 'incomplete' }), 1)
+  t.same(await api.router.store.claimStaleMoSets(Date.now() + 60_000, Date.now() + 60_000, Date.now(), 10), [], 'and removed from the store')
 })
