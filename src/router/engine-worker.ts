@@ -34,9 +34,12 @@ function reply (rid: number, p: Promise<unknown>): void {
 }
 
 port.on('message', (batch: Inbound[]) => {
+  // The accepts of a batch (one event-loop turn of the main thread: SMPP submits, an HTTP
+  // request's recipients) are one store write with one promise, not one per message.
+  let accepts: Array<Extract<Inbound, { t: 'accept' }>> | null = null
   for (const m of batch) {
     switch (m.t) {
-      case 'accept': reply(m.rid, engine.accept(m.job)); break
+      case 'accept': (accepts ??= []).push(m); break
       case 'query': reply(m.rid, engine.query(m.job)); break
       case 'cancel': reply(m.rid, engine.cancel(m.job)); break
       case 'get': reply(m.rid, engine.get(m.job)); break
@@ -45,12 +48,25 @@ port.on('message', (batch: Inbound[]) => {
       case 'undelivered': engine.undelivered(m.account, m.keys); break
       case 'drain': engine.drain(m.account); break
       case 'adopt': engine.adopt(m.item); break
-      case 'reload': reply(m.rid, engine.reload(parseConfigText(m.text, m.file, m.overlay))); break
+      case 'reload': accepts = flushAccepts(accepts); reply(m.rid, engine.reload(parseConfigText(m.text, m.file, m.overlay))); break
       case 'metrics': reply(m.rid, engine.registry.getMetricsAsJSON()); break
-      case 'close': reply(m.rid, engine.close()); break
+      case 'close': accepts = flushAccepts(accepts); reply(m.rid, engine.close()); break
     }
   }
+  flushAccepts(accepts)
 })
+
+/** Accepts go before a reload or close that came after them in the batch. */
+function flushAccepts (ms: Array<Extract<Inbound, { t: 'accept' }>> | null): null {
+  if (ms === null) return null
+  engine.acceptMany(ms.map((m) => m.job)).then((replies) => {
+    for (let i = 0; i < ms.length; i++) post({ t: 'r', rid: ms[i].rid, v: replies[i] })
+  }, (err: unknown) => {
+    const error = String((err as Error)?.message ?? err)
+    for (const m of ms) post({ t: 'r', rid: m.rid, error })
+  })
+  return null
+}
 
 engine.start().then(() => post({ t: 'ready', slot: engine.slot }), (err: unknown) => {
   post({ t: 'failed', error: String((err as Error)?.stack ?? err) })

@@ -14,7 +14,7 @@ import { formatAbsoluteTime } from '../smpp/time.js'
 import type { DataSm, DeliverSm } from '../smpp/pdu/types.js'
 import { LmdbStore, type MessageIdGenerator } from '../store/index.js'
 import { Pricing } from '../ledger/index.js'
-import type { AcceptRequest, MessageRecord, PartRef } from '../store/types.js'
+import type { AcceptRequest, AcceptResult, MessageRecord, PartRef } from '../store/types.js'
 import { Dispatcher, OutMessage } from './dispatcher.js'
 import { EngineOutbox } from './engine-outbox.js'
 import type { AcceptJob, AcceptReply, AutoReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
@@ -254,14 +254,66 @@ export class Engine implements EngineApi {
   // ---- customer side ----
 
   async accept (job: AcceptJob): Promise<AcceptReply> {
-    if (this.closing !== null || this.ids === null) return { status: CommandStatus.ESME_RSYSERR, id: null }
-    const limits = this.limits.get(job.account)
-    const mine = this.queuedByAccount.get(job.account) ?? 0
-    if (this.queued >= this.config.router.queueLimit / this.of || (limits !== undefined && mine >= limits.maxQueued / this.of)) {
-      return { status: CommandStatus.ESME_RMSGQFUL, id: null }
+    return (await this.acceptMany([job]))[0]
+  }
+
+  /**
+   * Several jobs in one store write (an HTTP request's recipients): one transaction, one promise,
+   * the same checks and outcome per job as one by one.
+   */
+  async acceptMany (jobs: AcceptJob[]): Promise<AcceptReply[]> {
+    if (this.closing !== null || this.ids === null) return jobs.map(() => ({ status: CommandStatus.ESME_RSYSERR, id: null }))
+    const replies: AcceptReply[] = new Array(jobs.length)
+    const reqs: AcceptRequest[] = []
+    const at: number[] = []
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i]
+      if (this.queueFull(job.account)) { replies[i] = { status: CommandStatus.ESME_RMSGQFUL, id: null }; continue }
+      // Counted before the write so concurrent accepts can't overshoot the queue limit.
+      this.count(job.account, 1)
+      reqs.push(this.acceptRequest(job, this.ids.next()))
+      at.push(i)
     }
-    const id = this.ids.next()
-    const req: AcceptRequest = {
+    if (reqs.length === 0) return replies
+    let results: AcceptResult[]
+    try {
+      results = reqs.length === 1 ? [await this.store.accept(reqs[0])] : await this.store.acceptBatch(reqs)
+    } catch (err) {
+      for (const i of at) this.count(jobs[i].account, -1)
+      throw err
+    }
+    for (let k = 0; k < reqs.length; k++) {
+      const job = jobs[at[k]]
+      const res = results[k]
+      const id = reqs[k].id
+      if (!res.ok) {
+        this.count(job.account, -1)
+        replies[at[k]] = { status: res.smppStatus, id: null }
+        continue
+      }
+      if (job.scheduledAt !== null) {
+        this.count(job.account, -1) // waits in the store's due index, not in memory
+      } else {
+        const msg = new OutMessage(job.account, id, job.type, job.sender, job.senderKind, job.destination, job.country,
+          job.dataCoding, job.esmClass, job.protocolId, job.priorityFlag, job.bodies, job.concatRef, job.cutFor, job.validUntil)
+        msg.counted = true
+        this.live.set(id, msg)
+        this.dispatcher!.enqueue(msg)
+      }
+      replies[at[k]] = { status: CommandStatus.ESME_ROK, id, cost: res.cost }
+    }
+    return replies
+  }
+
+  /** This engine's share of the router's queue limit, or the account's, is used up. */
+  private queueFull (account: string): boolean {
+    const limits = this.limits.get(account)
+    const mine = this.queuedByAccount.get(account) ?? 0
+    return this.queued >= this.config.router.queueLimit / this.of || (limits !== undefined && mine >= limits.maxQueued / this.of)
+  }
+
+  private acceptRequest (job: AcceptJob, id: string): AcceptRequest {
+    return {
       id,
       account: job.account,
       origin: job.origin,
@@ -282,23 +334,6 @@ export class Engine implements EngineApi {
       priorityFlag: job.priorityFlag,
       callbackUrl: this.callbackUrlOf(job)
     }
-    // Counted before the write so concurrent accepts can't overshoot the queue limit.
-    this.count(job.account, 1)
-    const res = await this.store.accept(req)
-    if (!res.ok) {
-      this.count(job.account, -1)
-      return { status: res.smppStatus, id: null }
-    }
-    if (job.scheduledAt !== null) {
-      this.count(job.account, -1) // waits in the store's due index, not in memory
-    } else {
-      const msg = new OutMessage(job.account, id, job.type, job.sender, job.senderKind, job.destination, job.country,
-        job.dataCoding, job.esmClass, job.protocolId, job.priorityFlag, job.bodies, job.concatRef, job.cutFor, job.validUntil)
-      msg.counted = true
-      this.live.set(id, msg)
-      this.dispatcher!.enqueue(msg)
-    }
-    return { status: CommandStatus.ESME_ROK, id, cost: res.cost }
   }
 
   async get (job: LookupJob): Promise<MessageRecord | null> {

@@ -116,3 +116,15 @@ t.test('Idempotency-Key answers survive a restart on the same store', async (t) 
   t.equal(await second.router.store.getDoc(IDEM_KIND, 'demo\0order-7'), null)
   t.same(await second.router.store.listDocs(IDEM_KIND), [], 'nothing left')
 })
+
+t.test("a bulk request past the account's max_queued: the recipients over it are refused in their entries (worker engine)", async (t) => {
+  // The carrier answers after 3 s, so accepted messages stay queued for the whole request.
+  const api = await startApi(t, { workers: 1, demo: 'max_queued: 3', simIt: 'faults: { slow_response_rate: 1, slow_response_latency: 3000 }' })
+  const to = ['393471234561', '393471234562', '393471234563', '393471234564', '393471234565']
+  const r = await api.call('POST', '/v1/messages', { to, from: 'Instrada', text: 'bulk' })
+  t.equal(r.status, 202)
+  t.same(r.body.messages.map((m: { status?: string, error?: { code: string } }) => m.status ?? m.error?.code), ['queued', 'queued', 'queued', 'queue_full', 'queue_full'],
+    'the first three are queued, the rest answered queue_full')
+  const [first] = r.body.messages as Array<{ id: string }>
+  t.match((await api.call('GET', `/v1/messages/${first.id}`)).body, { id: first.id, status: /^(queued|sent)$/ }, 'and stored, on its way')
+})
