@@ -136,10 +136,27 @@ export class CarrierPool extends EventEmitter implements BindOwner {
 
   /** A window slot and a TPS token are available now. */
   canDispatch (): boolean {
-    if (this.closing !== null || this.tx.length === 0) return false
-    if (this.bucket.waitMs(1) > 0) return false
-    for (const b of this.tx) if (b.session !== null && b.session.canSend()) return true
-    return false
+    return this.capacity() > 0
+  }
+
+  /**
+   * How many parts dispatch() would send now: free window slots across the binds, capped by the
+   * TPS tokens. At 0 (the pool up), a 'drain' follows once there is room, so a caller holding a
+   * backlog needs no other event to carry on.
+   */
+  capacity (): number {
+    if (this.closing !== null || this.tx.length === 0) return 0
+    const now = Date.now()
+    const tokens = this.bucket.available(now)
+    if (tokens < 1) {
+      this.needDrain = true
+      this.armTpsTimer(now)
+      return 0
+    }
+    let slots = 0
+    for (const b of this.tx) if (b.session !== null) slots += b.session.sendable()
+    if (slots === 0) this.needDrain = true
+    return Math.min(slots, tokens)
   }
 
   /**

@@ -15,6 +15,11 @@ export interface RouterConfig {
   engineYoungMb: number
   /** Messages accepted but not yet handed to a carrier, across all accounts, before 0x14. */
   queueLimit: number
+  /**
+   * Accepted messages an engine keeps in memory, ready to send; beyond it they wait in the store
+   * (as their ids, in order) and are loaded as the memory queue drains. queue_limit bounds both.
+   */
+  memoryQueue: number
   /** How often the due-time index (retries, scheduled sends) is polled. */
   duePollMs: number
   /** Validity given to messages that don't set one. */
@@ -44,6 +49,7 @@ export const ROUTER_DEFAULTS: RouterConfig = {
   workers: 1,
   engineYoungMb: 64,
   queueLimit: 200_000,
+  memoryQueue: 20_000,
   duePollMs: 100,
   defaultValidityMs: 48 * 3600_000,
   maxValidityMs: 7 * 24 * 3600_000,
@@ -56,7 +62,7 @@ export const ROUTER_DEFAULTS: RouterConfig = {
   retry: defaultRetryPolicy
 }
 
-const KEYS = ['workers', 'engine_young_mb', 'queue_limit', 'due_poll_ms', 'default_validity_s', 'max_validity_s', 'max_schedule_s',
+const KEYS = ['workers', 'engine_young_mb', 'queue_limit', 'memory_queue', 'due_poll_ms', 'default_validity_s', 'max_validity_s', 'max_schedule_s',
   'receipt_hold_ms', 'receipt_ack_ms', 'receipt_ttl_s', 'reply_window_s', 'mo_concat_wait_s', 'retry'] as const
 const RETRY_KEYS = ['base_delay_ms', 'max_delay_ms', 'max_attempts', 'throttle_delay_ms', 'jitter'] as const
 
@@ -68,6 +74,7 @@ export function parseRouterConfig (node: ConfigNode): RouterConfig {
     workers: node.int('workers', d.workers, { min: 0, max: 16 }),
     engineYoungMb: node.int('engine_young_mb', d.engineYoungMb, { min: 0, max: 1024 }),
     queueLimit: node.int('queue_limit', d.queueLimit, { min: 1, max: 10_000_000 }),
+    memoryQueue: node.int('memory_queue', d.memoryQueue, { min: 1, max: 10_000_000 }),
     duePollMs: node.int('due_poll_ms', d.duePollMs, { min: 5, max: 60_000 }),
     defaultValidityMs: node.int('default_validity_s', d.defaultValidityMs / 1000, { min: 1, max: 365 * 86400 }) * 1000,
     maxValidityMs: node.int('max_validity_s', d.maxValidityMs / 1000, { min: 1, max: 365 * 86400 }) * 1000,

@@ -73,6 +73,7 @@ interface CarrierQueue {
 
 export class Dispatcher {
   private readonly carriers = new Map<string, CarrierQueue>()
+  private stopping = false
   /** Parts whose every carrier is down: retried when one comes up. */
   private parked: OutPart[] = []
   private readonly onOutcome = (o: SubmitOutcome, p: OutPart): void => this.outcome(o, p)
@@ -168,13 +169,29 @@ export class Dispatcher {
     for (const p of moved) { p.planIndex = 0; p.msg.plan = null; this.assign(p) }
   }
 
+  /**
+   * Before the pools close: no part is marked as handed over from now on, and the ones being
+   * marked are sent (their pools still open), so none is left marked but never sent — which a
+   * restart would have to count as in flight and fail.
+   */
+  async stop (): Promise<void> {
+    this.stopping = true
+    const marking = (): number => { let n = 0; for (const q of this.carriers.values()) n += q.marking; return n }
+    while (marking() > 0) await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+
   private pump (q: CarrierQueue): void {
+    if (this.stopping) return
     const now = Date.now()
-    while (q.queue.length > 0 && q.marking < 1000 && q.pool.canDispatch()) {
+    // Only as many parts are marked as the pool can send now (window slots, TPS tokens): a part
+    // marked as handed over but still waiting would be failed as in flight after a crash.
+    let room = Math.min(1000 - q.marking, q.pool.capacity() - q.marking)
+    while (q.queue.length > 0 && room > 0) {
       const p = q.queue.shift()!
       if (p.msg.cancelled) { this.settle(p.msg); continue }
       if (p.msg.validUntil <= now) { this.finish(p, 'expired', 'validity period ended before hand-off'); continue }
       q.marking++
+      room--
       p.msg.handedOver++
       this.store.dispatch(p.ref, p.carrier).then(() => {
         q.marking--

@@ -16,6 +16,7 @@ import { LmdbStore, type MessageIdGenerator } from '../store/index.js'
 import { Pricing } from '../ledger/index.js'
 import type { AcceptRequest, AcceptResult, MessageRecord, PartRef } from '../store/types.js'
 import { Dispatcher, OutMessage } from './dispatcher.js'
+import { Fifo } from '../util/fifo.js'
 import { EngineOutbox } from './engine-outbox.js'
 import type { AcceptJob, AcceptReply, AutoReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
 import { MESSAGE_STATE_OF, ownerOf } from './shares.js'
@@ -62,6 +63,9 @@ export class Engine implements EngineApi {
   /** Due parts already loaded into memory, so a slow poll doesn't load them twice. */
   private readonly loading = new Set<string>()
   private readonly live = new Map<string, OutMessage>()
+  /** Accepted messages waiting in the store for room in memory (router.memory_queue), oldest first. */
+  private readonly spool = new Fifo<Spooled>()
+  private refilling = false
   /** deliver_sm answers waiting for a held receipt to resolve. */
   private readonly heldAcks = new Map<CarrierReceipt, DeliverAck>()
   private starting: Promise<void> | null = null
@@ -85,6 +89,7 @@ export class Engine implements EngineApi {
       receipts: counter(this.registry, 'instrada_carrier_receipts_total', 'Carrier receipts by correlation result', ['result']),
       mo: counter(this.registry, 'instrada_carrier_mo_total', 'Mobile-originated messages from carriers, by result', ['result']),
       queued: gauge(this.registry, 'instrada_queued_messages', 'Messages accepted and not yet handed to a carrier (this engine)'),
+      spooled: gauge(this.registry, 'instrada_spooled_messages', 'Of those, the ones waiting in the store for room in the memory queue (router.memory_queue)'),
       toReceipt: histogram(this.registry, 'instrada_submit_to_receipt_seconds', 'Customer submit accepted → final receipt ready for the customer',
         [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600])
     }
@@ -187,6 +192,7 @@ export class Engine implements EngineApi {
     await this.starting?.catch(() => {})
     if (this.dueTimer !== null) clearInterval(this.dueTimer)
     this.moInbox?.close()
+    await this.dispatcher?.stop()
     await Promise.all([...this.pools.values()].map(async (p) => await p.close()))
     await this.correlator?.close()
     await this.store.close()
@@ -293,6 +299,10 @@ export class Engine implements EngineApi {
       }
       if (job.scheduledAt !== null) {
         this.count(job.account, -1) // waits in the store's due index, not in memory
+      } else if (this.spool.length > 0 || this.live.size >= this.config.router.memoryQueue) {
+        // The memory queue is full: the message waits in the store, here only its id, in order.
+        this.spool.push({ account: job.account, id, counted: true })
+        this.metrics.spooled.set(this.spool.length)
       } else {
         const msg = new OutMessage(job.account, id, job.type, job.sender, job.senderKind, job.destination, job.country,
           job.dataCoding, job.esmClass, job.protocolId, job.priorityFlag, job.bodies, job.concatRef, job.cutFor, job.validUntil)
@@ -461,13 +471,53 @@ export class Engine implements EngineApi {
     if (this.live.get(msg.id) === msg) this.live.delete(msg.id)
     if (msg.counted) { msg.counted = false; this.count(msg.account, -1) }
     for (let i = 0; i < msg.bodies.length; i++) this.loading.delete(`${msg.id}/${i}`)
+    if (this.spool.length > 0 && !this.refilling && this.live.size < this.refillBelow()) void this.refill()
+  }
+
+  /** Refilled from the spool once the memory queue is down to 90%: loads come in batches, not one per settle. */
+  private refillBelow (): number {
+    return Math.max(1, Math.floor(this.config.router.memoryQueue * 0.9))
+  }
+
+  /**
+   * Moves spooled messages from the store into memory, oldest first, until the memory queue is
+   * full again. A message cancelled, replaced for later or expired meanwhile is found so in the
+   * store and only leaves the count.
+   */
+  private async refill (): Promise<void> {
+    this.refilling = true
+    try {
+      while (this.spool.length > 0 && this.live.size < this.config.router.memoryQueue && this.closing === null) {
+        const s = this.spool.shift()!
+        this.metrics.spooled.set(this.spool.length)
+        const rec = await this.store.get(s.account, s.id)
+        const parts = rec === null || (rec.scheduledAt !== null && rec.scheduledAt > Date.now()) ? [] : rec.parts.filter((p) => p.state === 'queued').map((p) => p.part)
+        if (rec === null || parts.length === 0 || this.live.has(rec.id)) {
+          if (s.counted) this.count(s.account, -1)
+          continue
+        }
+        const msg = outMessageOf(rec)
+        msg.remaining = parts.length
+        msg.counted = s.counted
+        this.live.set(rec.id, msg)
+        this.dispatcher!.enqueue(msg, parts)
+      }
+    } catch (err) {
+      this.log.error({ err }, 'could not load spooled messages; they are sent after a restart')
+    } finally {
+      this.refilling = false
+    }
   }
 
   private async pollDue (): Promise<void> {
     if (this.polling || this.closing !== null) return
+    if (this.spool.length > 0 && !this.refilling && this.live.size < this.refillBelow()) void this.refill()
+    // Due parts wait in the store while the memory queue is full, as spooled messages do.
+    const room = Math.min(DUE_BATCH, this.config.router.memoryQueue - this.live.size)
+    if (room <= 0) return
     this.polling = true
     try {
-      const refs = await this.store.due(Date.now(), DUE_BATCH)
+      const refs = await this.store.due(Date.now(), room)
       await this.load(refs.filter((r) => ownerOf(r.id, this.of) === this.index), false)
     } catch (err) {
       this.log.error({ err }, 'due poll failed')
@@ -492,6 +542,12 @@ export class Engine implements EngineApi {
       if (rec === null) continue
       const parts = list.map((r) => r.part).filter((i) => rec.parts[i]?.state === 'queued')
       if (parts.length === 0) { for (const r of list) this.loading.delete(`${r.id}/${r.part}`); continue }
+      if (recovering && (this.spool.length > 0 || this.live.size >= this.config.router.memoryQueue)) {
+        // After a restart with a long backlog: the rest waits in the store like new accepts do.
+        this.spool.push({ account: rec.account, id: rec.id, counted: false })
+        this.metrics.spooled.set(this.spool.length)
+        continue
+      }
       const msg = outMessageOf(rec)
       msg.remaining = parts.length
       // Known by id, so a replace_sm can take it back out before it is handed over.
@@ -522,6 +578,14 @@ export function outMessageOf (rec: MessageRecord): OutMessage {
   return new OutMessage(rec.account, rec.id, rec.type as OutMessage['type'], rec.sender, /^\d+$/.test(rec.sender) ? 'numeric' : 'alpha',
     rec.destination, rec.country ?? '', rec.dataCoding, rec.esmClass, rec.protocolId, rec.priorityFlag,
     rec.parts.map((p) => p.payload), rec.concatRef, rec.cutFor, rec.validUntil ?? Number.MAX_SAFE_INTEGER)
+}
+
+/** A message accepted (or recovered) while the memory queue was full. */
+interface Spooled {
+  account: string
+  id: string
+  /** Counted in the queue limits (accepted by this process), so its count ends when it settles. */
+  counted: boolean
 }
 
 function idFormsOf (config: InstradaConfig): Map<string, MessageIdForms> {

@@ -146,6 +146,11 @@ export class SmppSession extends EventEmitter implements Tickable {
   get lateResponses (): number { return this.window.lateResponses }
   get unknownResponses (): number { return this.window.unknownResponses }
 
+  /** How many requests sent now would go out at once (0 when canSend() is false). */
+  sendable (): number {
+    return this.canSend() ? this.window.available - this.waiting.length : 0
+  }
+
   /** True when a request sent now goes out at once: bound, window slot free, socket not backed up. */
   canSend (): boolean {
     const ok = !this.closing && isBound(this.state) && this.window.available > this.waiting.length && !this.writer.blocked

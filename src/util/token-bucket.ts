@@ -27,6 +27,13 @@ export class TokenBucket {
     return true
   }
 
+  /** Whole tokens available now (Infinity when unlimited). */
+  available (now = Date.now()): number {
+    if (this.rate === 0) return Infinity
+    this.refill(now)
+    return Math.floor(this.tokens)
+  }
+
   /** Milliseconds until `n` tokens will be available (0 when they are now). */
   waitMs (n: number, now = Date.now()): number {
     if (this.rate === 0) return 0

@@ -27,3 +27,23 @@ t.test('3,000 queued parts drain without further submits', async (t) => {
   const all = await c.waitFor(() => ids.every((id) => c.receiptsFor(id).length > 0), 60_000)
   t.ok(all, `a receipt for each of the ${N} (got ${ids.filter((id) => c.receiptsFor(id).length > 0).length})`)
 })
+
+t.test('a backlog to a carrier with a TPS limit drains without further submits', async (t) => {
+  // Regression: the dispatcher stopped when the carrier's TPS tokens ran out (no 'drain' was
+  // asked for), and the rest waited for the next submit.
+  const setup = await testConfig({ demoCredit: 10000, carrierIt: 'tps: 100' })
+  t.teardown(setup.cleanup)
+  const router = new Router(setup.config)
+  t.teardown(() => router.close())
+  await router.start()
+  const c = await Customer.bind(router.port)
+  t.teardown(() => c.close())
+  const N = 150
+  const sent = await Promise.all(Array.from({ length: N }, async (_, i) => await c.submit({ destination_addr: `3934720${String(10000 + i)}`, short_message: `t${i}` })))
+  const ids = sent.filter((r) => r.status === 0).map((r) => r.id)
+  t.equal(ids.length, N, 'all accepted')
+  const started = Date.now()
+  t.ok(await c.waitFor(() => ids.every((id) => c.receiptsFor(id).length > 0), 10_000), 'a receipt for each')
+  const took = Date.now() - started
+  t.ok(took >= 300, `paced by the carrier's 100/s (${took} ms)`)
+})
