@@ -6,7 +6,7 @@ import t from 'tap'
 import { parseConfigText } from '../../src/config/instrada.js'
 import { Router } from '../../src/router/router.js'
 import { Customer } from './customer.js'
-import { testConfig } from './helpers.js'
+import { startRouter, testConfig } from './helpers.js'
 
 t.test('3,000 queued parts drain without further submits', async (t) => {
   // A carrier pool that never fills (2 binds × window 5,000), so no 'drain' event restarts it.
@@ -31,13 +31,7 @@ t.test('3,000 queued parts drain without further submits', async (t) => {
 t.test('a backlog to a carrier with a TPS limit drains without further submits', async (t) => {
   // Regression: the dispatcher stopped when the carrier's TPS tokens ran out (no 'drain' was
   // asked for), and the rest waited for the next submit.
-  const setup = await testConfig({ demoCredit: 10000, carrierIt: 'tps: 100' })
-  t.teardown(setup.cleanup)
-  const router = new Router(setup.config)
-  t.teardown(() => router.close())
-  await router.start()
-  const c = await Customer.bind(router.port)
-  t.teardown(() => c.close())
+  const { c } = await startRouter(t, { demoCredit: 10000, carrierIt: 'tps: 100' })
   const N = 150
   const sent = await Promise.all(Array.from({ length: N }, async (_, i) => await c.submit({ destination_addr: `3934720${String(10000 + i)}`, short_message: `t${i}` })))
   const ids = sent.filter((r) => r.status === 0).map((r) => r.id)

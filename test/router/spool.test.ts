@@ -2,11 +2,11 @@
 // ids) and are loaded as the carrier drains the memory queue — every one sent, with its receipt;
 // after a restart the backlog is spooled the same way and nothing is sent twice.
 
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { parseConfigText } from '../../src/config/instrada.js'
 import { Router } from '../../src/router/router.js'
 import { Customer } from './customer.js'
-import { testConfig } from './helpers.js'
+import { startRouter, testConfig } from './helpers.js'
 
 async function gauge (router: Router, name: string): Promise<number> {
   const m = (await router.registry.getMetricsAsJSON()).find((x) => x.name === name)
@@ -17,7 +17,7 @@ const dest = (i: number): string => `39347100${String(1000 + i)}`
 
 t.test('a backlog past memory_queue waits in the store and is all sent, receipts and credit settled', async (t) => {
   // The carrier takes 100 messages/s, so 200 accepted at once are a backlog for two seconds.
-  const { router, c } = await start(t, 'tps: 100', 5)
+  const { router, c } = await startRouter(t, { demoCredit: 10000, carrierIt: 'tps: 100', router: 'memory_queue: 5' })
   const before = (await router.store.ledger.balance('demo'))!
   const N = 200
   const sent = await Promise.all(Array.from({ length: N }, async (_, i) => await c.submit({ destination_addr: dest(i), short_message: `s${i}` })))
@@ -65,14 +65,3 @@ t.test('a restart with a spooled backlog sends the rest, none twice', async (t) 
   t.ok(ids.every((id) => receipts(id) === 1), 'one receipt each: nothing sent twice')
   t.equal(await gauge(second, 'instrada_spooled_messages'), 0)
 })
-
-async function start (t: Test, carrier: string, memoryQueue: number): Promise<{ router: Router, c: Customer }> {
-  const setup = await testConfig({ demoCredit: 10000, carrierIt: carrier, router: `memory_queue: ${memoryQueue}` })
-  t.teardown(setup.cleanup)
-  const router = new Router(setup.config)
-  t.teardown(() => router.close())
-  await router.start()
-  const c = await Customer.bind(router.port)
-  t.teardown(() => c.close())
-  return { router, c }
-}
