@@ -7,7 +7,8 @@
 // (`instrada start`, one engine thread), the simulator and the echo server each run as their own
 // process, as a user runs them; autocannon drives them from this one.
 // Run: npm run build && node dist/bench/http.js   (≈ 40 s; BENCH_SECONDS per run, default 8;
-// BENCH_DURABILITY flush|commit|none, default flush; BENCH_PROFILE=1 keeps the router's .cpuprofile files)
+// BENCH_DURABILITY flush|commit|none, default flush; BENCH_PROFILE=1 keeps the router's .cpuprofile files;
+// BENCH_CONNECTIONS / BENCH_BULK_CONNECTIONS: comma lists, empty skips the group; BENCH_NODE_ARGS: router node flags)
 
 import { mkdtempSync } from 'node:fs'
 import { createRequire } from 'node:module'
