@@ -51,6 +51,11 @@ t.test('a restart with a spooled backlog sends the rest, none twice', async (t) 
   t.ok(await gauge(first, 'instrada_spooled_messages') > 0, 'some still spooled when the router stops')
   await c1.close()
   await first.close()
+  // The simulated carrier stops with the first router: receipts it still owed are gone with it,
+  // so a message it accepted may end `submitted`. What must hold: every message reached a carrier
+  // exactly once, before or after the restart, and none failed.
+  const mtOf = (r: Router): string[] => r.simulator!.carrier('sim-it').recent.view().filter((m) => m.direction === 'mt').map((m) => m.to)
+  const before = mtOf(first)
 
   const second = new Router(parseConfigText(setup.text.replace('tps: 20', 'tps: 0'), 'restart.yaml'))
   t.teardown(() => second.close())
@@ -58,10 +63,12 @@ t.test('a restart with a spooled backlog sends the rest, none twice', async (t) 
   const c2 = await Customer.bind(second.port)
   t.teardown(() => c2.close())
   const ids = sent.map((r) => r.id)
-  const receipts = (id: string): number => c1.receiptsFor(id).length + c2.receiptsFor(id).length
-  t.ok(await c2.waitFor(() => ids.every((id) => receipts(id) > 0), 20_000), 'every message got its receipt, before or after the restart')
+  t.ok(await c2.waitFor(() => mtOf(second).length + before.length >= N, 20_000), 'the rest sent after the restart')
+  await new Promise((resolve) => setTimeout(resolve, 500)) // the last receipts
   const states = await Promise.all(ids.map(async (id) => (await second.store.get('demo', id))!.parts[0].state))
-  t.same([...new Set(states)], ['delivered'], 'every message delivered')
-  t.ok(ids.every((id) => receipts(id) === 1), 'one receipt each: nothing sent twice')
+  t.same([...new Set(states)].filter((s) => s !== 'delivered' && s !== 'submitted'), [], `every message delivered or accepted by the carrier (${states.filter((s) => s === 'delivered').length} delivered)`)
+  const all = [...before, ...mtOf(second)].sort()
+  t.same(all, sent.map((_, i) => dest(i)).sort(), 'each reached a carrier exactly once')
+  t.ok(ids.every((id) => c1.receiptsFor(id).length + c2.receiptsFor(id).length <= 1), 'no receipt twice')
   t.equal(await gauge(second, 'instrada_spooled_messages'), 0)
 })
