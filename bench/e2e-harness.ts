@@ -183,7 +183,7 @@ store:
 router:
   workers: ${p.workers}
   queue_limit: ${p.queueLimit}
-carriers:
+${process.env.BENCH_ENGINE_YOUNG_MB !== undefined ? `  engine_young_mb: ${process.env.BENCH_ENGINE_YOUNG_MB}\n` : ''}carriers:
   - name: sim-it
     host: 127.0.0.1
     port: ${simPort}
