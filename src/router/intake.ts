@@ -103,7 +103,11 @@ export class Intake {
     return this.accounts.get(id) ?? null
   }
 
-  prepare (account: AccountRuntime, s: Submission, now = Date.now()): IntakeResult {
+  /**
+   * `memo`, for the recipients of one request: equal texts share their part bodies, so the
+   * engine gets (and keeps) one copy instead of one per recipient.
+   */
+  prepare (account: AccountRuntime, s: Submission, now = Date.now(), memo: BodiesMemo | null = null): IntakeResult {
     if (account.config.limits.suspended) return refuse(CommandStatus.INSTRADA_RACCTSUSPENDED, `account '${account.id}' is suspended`)
     const accepted = account.policy.accept({ type: s.type, from: s.from, fromTon: s.fromTon, to: s.to, toTon: s.toTon }, s.content, s.encoding ?? 'auto')
     if (accepted instanceof Violation) return { ok: false, status: accepted.smppStatus, reason: `${accepted.reason}: ${accepted.message}`, violation: accepted }
@@ -119,7 +123,15 @@ export class Intake {
     const concatRef = msg.parts > 1 ? nextRef(this.refs, accepted.dest.addr) : 0
     // Bodies are cut for the first carrier's method; udh16 leaves room for either header, and
     // a failover carrier using udh16 after an 8-bit cut falls back to udh8 (carriers/submit.ts).
-    const { bodies, cutFor } = cutBodies(msg, this.concatOf.get(plan[0]) === 'udh16' ? 'udh16' : 'udh8', concatRef)
+    const room = this.concatOf.get(plan[0]) === 'udh16' ? 'udh16' : 'udh8'
+    // Bodies never hold the concat reference (the carrier adds the header), so equal texts cut for the same room are equal.
+    const key = memo !== null && msg.encoding !== 'binary' && msg.customerBytes === null ? `${room}\u0000${msg.dataCoding}\u0000${msg.text}` : null
+    let cut = key !== null ? memo!.get(key) : undefined
+    if (cut === undefined) {
+      cut = cutBodies(msg, room, concatRef)
+      if (key !== null) memo!.set(key, cut)
+    }
+    const { bodies, cutFor } = cut
     const job: AcceptJob = {
       account: account.id,
       origin: s.origin,
@@ -209,6 +221,9 @@ export class Intake {
     return until
   }
 }
+
+/** Part bodies already cut for a text, by room, data_coding and text (see Intake.prepare). */
+export type BodiesMemo = Map<string, { bodies: Uint8Array[], cutFor: 'udh16' | 'udh8' }>
 
 /**
  * The part bodies without a concatenation header (the carrier adds its own). Cut to leave room

@@ -128,3 +128,16 @@ t.test("a bulk request past the account's max_queued: the recipients over it are
   const [first] = r.body.messages as Array<{ id: string }>
   t.match((await api.call('GET', `/v1/messages/${first.id}`)).body, { id: first.id, status: /^(queued|sent)$/ }, 'and stored, on its way')
 })
+
+t.test('a long text to several recipients: each gets the whole text, in parts of its own', async (t) => {
+  const api = await startApi(t)
+  const text = 'Promemoria: il tuo appuntamento di domani è confermato, rispondi NO per annullarlo. '.repeat(3)
+  const to = ['393471234571', '393471234572', '393471234573']
+  const r = await api.call('POST', '/v1/messages', { to, from: 'Instrada', text })
+  t.equal(r.status, 202)
+  t.same(r.body.messages.map((m: { parts: number }) => m.parts), [2, 2, 2], 'two parts each')
+  const sim = api.router.simulator!.carrier('sim-it').recent
+  t.ok(await waitFor(async () => sim.assembled().filter((m) => m.direction === 'mt' && m.complete).length === 3, 8000), 'the carrier puts three whole messages together')
+  for (const m of sim.assembled().filter((x) => x.direction === 'mt')) t.equal(m.text, text, `${m.to} got the whole text`)
+  t.same(sim.assembled().filter((x) => x.direction === 'mt').map((m) => m.to).sort(), to, 'one each')
+})

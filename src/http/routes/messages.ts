@@ -3,7 +3,7 @@
 // (store, credit, routing), exactly as an SMPP submit_sm does: one implementation of the rules.
 
 import { Violation, type SmsType } from '../../rules/index.js'
-import type { AccountRuntime, Intake, Submission } from '../../router/intake.js'
+import type { AccountRuntime, BodiesMemo, Intake, Submission } from '../../router/intake.js'
 import type { EngineApi } from '../../router/protocol.js'
 import { CommandStatus } from '../../smpp/pdu/status.js'
 import { ApiError, badField, fromSmppStatus, fromViolation } from '../errors.js'
@@ -113,6 +113,8 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
   if (blocks instanceof ApiError) return blocks
   const entries: Entry[] = []
   const seen = new Set<string>()
+  const memo: BodiesMemo = new Map()
+  const origin = { kind: 'http' } as const
   for (const raw of to) {
     // Duplicates are found on the normalised number: '+39 347…' and '39347…' are one recipient.
     const dest = account.policy.checkDestination(raw, -1)
@@ -125,7 +127,7 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
     const content = variables === null ? text : render(text, variables[raw], raw)
     if (content instanceof ApiError) { entries.push({ to: raw, result: content }); continue }
     const s: Submission = {
-      origin: { kind: 'http' },
+      origin,
       type,
       from: (body.from as string | undefined) ?? '',
       fromTon: -1,
@@ -140,7 +142,7 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
       schedule: at,
       validity
     }
-    const r = deps.intake.prepare(account, s, now)
+    const r = deps.intake.prepare(account, s, now, memo)
     if (!r.ok) { entries.push({ to: raw, result: r.violation !== null ? fromViolation(r.violation) : fromSmppStatus(r.status, r.reason) }); continue }
     const job = r.job
     job.callbackUrl = callbackUrl
