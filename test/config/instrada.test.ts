@@ -46,6 +46,7 @@ t.test('bad input names file, line and key', async (t) => {
     ['receipt ack delay not a number', base('router: { receipt_ack_ms: soon }'), /router\.receipt_ack_ms: must be an integer/],
     ['reply window negative', base('router: { reply_window_s: -1 }'), /router\.reply_window_s: must be at least 0/],
     ['MO concatenation wait of zero', base('router: { mo_concat_wait_s: 0 }'), /router\.mo_concat_wait_s: must be at least 1/],
+    ['memory queue of zero', base('router: { memory_queue: 0 }'), /router\.memory_queue: must be at least 1/],
     ['engine young generation out of range', base('router: { engine_young_mb: 4096 }'), /router\.engine_young_mb: must be at most 1024/],
     ['retry jitter out of range', base('router: { retry: { jitter: 2 } }'), /router\.retry\.jitter: must be at most 1/],
     ['retry cap below base', base('router: { retry: { base_delay_ms: 500, max_delay_ms: 100 } }'), /router\.retry\.max_delay_ms: must be at least base_delay_ms/],

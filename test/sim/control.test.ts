@@ -84,6 +84,14 @@ t.test('MO injection: a long MO arrives in UDH parts and the control view reasse
   const bad = await http(sim.controlPort, 'POST', '/mo', { from: '1', to: '2', text: 'x', system_id: 'nobody' })
   t.equal(bad.status, 400)
   t.equal((await http(sim.controlPort, 'POST', '/mo', { to: '2', text: 'x' })).status, 400, 'from is required')
+  const notBool = await http(sim.controlPort, 'POST', '/mo', { from: '1', to: '2', text: 'x', reverse: 'yes' })
+  t.match(notBool, { status: 400 }, 'reverse must be a boolean')
+  t.match(notBool.json, { error: /reverse must be true or false/ })
+  const before = c.delivers.length
+  const reversed = await http(sim.controlPort, 'POST', '/mo', { from: '39334', to: '4040', text: 'Ciao '.repeat(40), long_mo: 'udh8', reverse: true })
+  t.equal(reversed.json.parts, 2)
+  t.ok(await until(() => c.delivers.length === before + 2))
+  t.same(c.delivers.slice(before).map((d) => (d.shortMessage as Buffer)[5]), [2, 1], 'reverse: the last part first')
 })
 
 t.test('reset forgets messages and counters and restarts ids', async (t) => {
