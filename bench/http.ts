@@ -64,6 +64,15 @@ async function main (): Promise<void> {
     base.set(c, f)
     out.push(line(`baseline: node:http JSON echo, ${c} conn`, f, cpuLine(echo)))
   }
+  // The same echo parsing a 1,000-recipient body: what node:http alone does with such requests.
+  const bulkBody = JSON.stringify({ to: Array.from({ length: 1000 }, (_, i) => `39347${String(1_000_000 + i).padStart(7, '0')}`), from: 'Instrada', text: 'Bulk hello' })
+  const bulkBase = new Map<number, Figures>()
+  for (const c of BULK_CONNECTIONS) {
+    echo.sampler.mark()
+    const f = await run(`http://127.0.0.1:${echo.port}/v1/messages`, bulkBody, { connections: c })
+    bulkBase.set(c, f)
+    out.push(line(`baseline: echo, 1,000 recipients, ${c} conn`, f, `  = ${Math.round(f.rps * 1000)} recipients/s${cpuLine(echo)}`))
+  }
   await echo.stop()
 
   const params: RouterParams = { workers: 1, accountWindow: 5000, queueLimit: 10_000_000, durability: DURABILITY as RouterParams['durability'], sim: 'child', carrierBinds: 4, profile: PROFILE, httpApiKey: KEY }
@@ -83,12 +92,10 @@ async function main (): Promise<void> {
       const single = await run(url, SINGLE, { connections: c })
       out.push(line(`router: 1 recipient, ${c} conn`, single, `  ratio ${(single.rps / base.get(c)!.rps).toFixed(2)}×${cpuLine(router)}`))
     }
-    const recipients = Array.from({ length: 1000 }, (_, i) => `39347${String(1_000_000 + i).padStart(7, '0')}`)
-    const bulkBody = JSON.stringify({ to: recipients, from: 'Instrada', text: 'Bulk hello' })
     for (const c of BULK_CONNECTIONS) {
       router.sampler.mark()
       const bulk = await run(url, bulkBody, { connections: c })
-      out.push(line(`router: 1,000 recipients, ${c} conn`, bulk, `  = ${Math.round(bulk.rps * 1000)} recipients/s${cpuLine(router)}`))
+      out.push(line(`router: 1,000 recipients, ${c} conn`, bulk, `  = ${Math.round(bulk.rps * 1000)} recipients/s  ratio ${(bulk.rps / bulkBase.get(c)!.rps).toPrecision(2)}×${cpuLine(router)}`))
     }
   } finally {
     await router.stop()

@@ -299,10 +299,8 @@ export class Engine implements EngineApi {
       }
       if (job.scheduledAt !== null) {
         this.count(job.account, -1) // waits in the store's due index, not in memory
-      } else if (this.spool.length > 0 || this.live.size >= this.config.router.memoryQueue) {
-        // The memory queue is full: the message waits in the store, here only its id, in order.
-        this.spool.push({ account: job.account, id, counted: true })
-        this.metrics.spooled.set(this.spool.length)
+      } else if (this.memoryFull()) {
+        this.toSpool({ account: job.account, id, counted: true })
       } else {
         const msg = new OutMessage(job.account, id, job.type, job.sender, job.senderKind, job.destination, job.country,
           job.dataCoding, job.esmClass, job.protocolId, job.priorityFlag, job.bodies, job.concatRef, job.cutFor, job.validUntil)
@@ -471,12 +469,23 @@ export class Engine implements EngineApi {
     if (this.live.get(msg.id) === msg) this.live.delete(msg.id)
     if (msg.counted) { msg.counted = false; this.count(msg.account, -1) }
     for (let i = 0; i < msg.bodies.length; i++) this.loading.delete(`${msg.id}/${i}`)
-    if (this.spool.length > 0 && !this.refilling && this.live.size < this.refillBelow()) void this.refill()
+    this.maybeRefill()
   }
 
-  /** Refilled from the spool once the memory queue is down to 90%: loads come in batches, not one per settle. */
-  private refillBelow (): number {
-    return Math.max(1, Math.floor(this.config.router.memoryQueue * 0.9))
+  /** The memory queue is full, or messages already wait in the store (they go first). */
+  private memoryFull (): boolean {
+    return this.spool.length > 0 || this.live.size >= this.config.router.memoryQueue
+  }
+
+  /** The message waits in the store; the engine keeps its id, in order. */
+  private toSpool (s: Spooled): void {
+    this.spool.push(s)
+    this.metrics.spooled.set(this.spool.length)
+  }
+
+  /** Refills from the spool once the memory queue is down to 90%: loads come in batches, not one per settle. */
+  private maybeRefill (): void {
+    if (this.spool.length > 0 && !this.refilling && this.live.size < Math.max(1, Math.floor(this.config.router.memoryQueue * 0.9))) void this.refill()
   }
 
   /**
@@ -511,7 +520,8 @@ export class Engine implements EngineApi {
 
   private async pollDue (): Promise<void> {
     if (this.polling || this.closing !== null) return
-    if (this.spool.length > 0 && !this.refilling && this.live.size < this.refillBelow()) void this.refill()
+    // Also here: a refill that failed, or a memory queue emptied at once, gets no settle to start it.
+    this.maybeRefill()
     // Due parts wait in the store while the memory queue is full, as spooled messages do.
     const room = Math.min(DUE_BATCH, this.config.router.memoryQueue - this.live.size)
     if (room <= 0) return
@@ -542,10 +552,10 @@ export class Engine implements EngineApi {
       if (rec === null) continue
       const parts = list.map((r) => r.part).filter((i) => rec.parts[i]?.state === 'queued')
       if (parts.length === 0) { for (const r of list) this.loading.delete(`${r.id}/${r.part}`); continue }
-      if (recovering && (this.spool.length > 0 || this.live.size >= this.config.router.memoryQueue)) {
+      if (recovering && this.memoryFull()) {
         // After a restart with a long backlog: the rest waits in the store like new accepts do.
-        this.spool.push({ account: rec.account, id: rec.id, counted: false })
-        this.metrics.spooled.set(this.spool.length)
+        for (const r of list) this.loading.delete(`${r.id}/${r.part}`)
+        this.toSpool({ account: rec.account, id: rec.id, counted: false })
         continue
       }
       const msg = outMessageOf(rec)

@@ -13,7 +13,7 @@ import { CommandStatus } from '../smpp/pdu/status.js'
 import type { DataSm, DeliverSm } from '../smpp/pdu/types.js'
 import type { Logger } from '../log.js'
 import type { MessageStore, MoSetKey, StoredMoPart } from '../store/index.js'
-import { inboundData, moContent, moText } from '../webhooks/index.js'
+import { inboundData, moPayload, moText } from '../webhooks/index.js'
 import { customerMo, digitsOf, type MoRouter } from './mo.js'
 import type { AutoReply, OutboxItem } from './protocol.js'
 import { reviveDeliverSm } from './revive.js'
@@ -65,7 +65,7 @@ export class MoInbox {
   /** One deliver_sm / data_sm that is not a receipt; `ack` answers the carrier. */
   receive (pdu: DeliverSm | DataSm, ack: (status: number) => void): void {
     const now = Date.now()
-    const c = moContent(pdu).concat
+    const c = moPayload(pdu).concat
     if (c === null || c.total < 2 || c.seq < 1 || c.seq > c.total) {
       // Handed on before the answer: a carrier sending it again after a failure gets it stored again, not lost.
       this.handOn([customerMo(pdu)], 1, now).then(() => ack(CommandStatus.ESME_ROK), (err: unknown) => this.notStored(err, ack))
@@ -111,11 +111,12 @@ export class MoInbox {
   private async handOn (parts: DeliverSm[], total: number, receivedAt: number): Promise<void> {
     const d = this.deps
     const first = parts[0]
-    const route = await d.router.route(first.sourceAddr, first.destinationAddr, moText(parts).text)
+    const content = moText(parts)
+    const route = await d.router.route(first.sourceAddr, first.destinationAddr, content.text)
     if (route === null) { d.counter.inc({ result: 'unrouted' }); return }
     const account = route.account
     if (d.wantsWebhook(account)) {
-      await d.store.enqueueEvent({ type: 'message.inbound', account, data: inboundData(parts, total, receivedAt), at: Date.now() })
+      await d.store.enqueueEvent({ type: 'message.inbound', account, data: inboundData(parts, content, total, receivedAt), at: Date.now() })
       d.counter.inc({ result: 'webhook' })
     } else {
       // One after another: outbox keys grow, so the customer gets the parts in order.

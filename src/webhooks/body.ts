@@ -44,8 +44,8 @@ export function lowCreditData (stored: Record<string, unknown>): Record<string, 
 /** Where a part of a concatenated MO belongs: from its UDH (8- or 16-bit reference) or its SAR TLVs. */
 export interface MoConcat { ref: number, total: number, seq: number }
 
-/** An MO's text (null when binary or in an alphabet we can't read), its payload and its concatenation header. */
-export function moContent (pdu: DeliverSm | DataSm): { text: string | null, bytes: Uint8Array, from: number, concat: MoConcat | null } {
+/** An MO part's payload (its text starts at `from`, after any UDH) and where it belongs when concatenated. */
+export function moPayload (pdu: DeliverSm | DataSm): { bytes: Uint8Array, from: number, concat: MoConcat | null } {
   const payload = pdu.tlvs?.messagePayload
   const bytes: Uint8Array = payload !== undefined ? payload : (pdu as DeliverSm).shortMessage ?? new Uint8Array(0)
   let from = 0
@@ -61,9 +61,7 @@ export function moContent (pdu: DeliverSm | DataSm): { text: string | null, byte
   if (concat === null && t != null && t.sarMsgRefNum !== undefined && t.sarTotalSegments !== undefined && t.sarSegmentSeqnum !== undefined) {
     concat = { ref: t.sarMsgRefNum, total: t.sarTotalSegments, seq: t.sarSegmentSeqnum }
   }
-  const alphabet = alphabetOf(pdu.dataCoding)
-  const text = alphabet === Alphabet.BINARY || alphabet === Alphabet.UNSUPPORTED ? null : decodeText(bytes, from, bytes.length, alphabet)
-  return { text, bytes, from, concat }
+  return { bytes, from, concat }
 }
 
 /**
@@ -73,7 +71,7 @@ export function moContent (pdu: DeliverSm | DataSm): { text: string | null, byte
  */
 export function moText (parts: Array<DeliverSm | DataSm>): { text: string | null, payload: Buffer } {
   const payload = Buffer.concat(parts.map((p) => {
-    const c = moContent(p)
+    const c = moPayload(p)
     return c.bytes.subarray(c.from)
   }))
   const alphabet = alphabetOf(parts[0].dataCoding)
@@ -85,11 +83,11 @@ export function moText (parts: Array<DeliverSm | DataSm>): { text: string | null
  * message.inbound data for an MO: one deliver_sm / data_sm, or every part of a concatenated one
  * in order, reassembled. `total` is the number of parts the handset sent; `complete` is false
  * when some never arrived within router.mo_concat_wait_s (the text is then what did). Text the
- * data_coding can't decode is given as hex in `payload_hex`, text null.
+ * data_coding can't decode is given as hex in `payload_hex`, text null. `content`: moText(parts).
  */
-export function inboundData (parts: Array<DeliverSm | DataSm>, total: number, receivedAt: number): Record<string, unknown> {
+export function inboundData (parts: Array<DeliverSm | DataSm>, content: { text: string | null, payload: Buffer }, total: number, receivedAt: number): Record<string, unknown> {
   const first = parts[0]
-  const { text, payload } = moText(parts)
+  const { text, payload } = content
   return {
     from: first.sourceAddr,
     to: first.destinationAddr,

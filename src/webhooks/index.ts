@@ -6,5 +6,5 @@ export {
   type AccountWebhook, type WebhooksConfig, type WebhookEventType
 } from './config.js'
 export { signWebhook, verifyWebhookSignature, SIGNATURE_HEADER, EVENT_ID_HEADER } from './sign.js'
-export { inboundData, moContent, moText, statusData, type MoConcat, type WebhookBody } from './body.js'
+export { inboundData, moPayload, moText, statusData, type MoConcat, type WebhookBody } from './body.js'
 export { WebhookSender, type WebhookSenderOptions, type WebhookLookup, type WebhookStore } from './sender.js'

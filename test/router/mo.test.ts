@@ -7,6 +7,11 @@ import { Router } from '../../src/router/router.js'
 import { Customer } from './customer.js'
 import { DEMO_HASH, startRouter, type SetupOptions } from './helpers.js'
 import { MoRouter } from '../../src/router/mo.js'
+import { MoInbox } from '../../src/router/mo-inbox.js'
+import type { OutboxItem } from '../../src/router/protocol.js'
+import { counter, Registry } from '../../src/metrics.js'
+import { silentLogger } from '../../src/log.js'
+import { CommandId, type DeliverSm } from '../../src/smpp/pdu/types.js'
 import { openStore, message, tempDir } from '../store/helpers.js'
 import { parseConfigText } from '../../src/config/instrada.js'
 
@@ -128,4 +133,35 @@ routes: [{ carrier: c }]`
   t.throws(() => parseConfigText(cfg('{ text: hi, type: pro }'), 'f.yaml'), /accounts\[0\]\.mo_auto_reply\.from: is required for type 'pro'/)
   t.throws(() => parseConfigText(cfg("{ text: '' }"), 'f.yaml'), /mo_auto_reply\.text: must be 1 to 1000 characters/)
   t.equal(parseConfigText(cfg('{ text: hi }'), 'f.yaml').accounts[0].limits.moAutoReply?.type, 'reply', 'reply type by default')
+})
+
+t.test('a concatenation header that makes no sense (part 3 of 2, or 1 part) is taken as a whole message, at once', async (t) => {
+  const store = await openStore(t, tempDir(t))
+  const config = parseConfigText(`
+accounts: [{ system_id: acme, password_hash: '${DEMO_HASH}', senders: [{ addr: '393331234567', kind: numeric }] }]
+carriers: [{ name: c, port: 2776, system_id: x }]
+routes: [{ carrier: c }]`, 'f.yaml')
+  const out: OutboxItem[] = []
+  const registry = new Registry()
+  const inbox = new MoInbox({
+    store,
+    router: new MoRouter(config, store),
+    wantsWebhook: () => false,
+    toOutbox: (item) => out.push(item),
+    onAutoReply: () => {},
+    counter: counter(registry, 'instrada_carrier_mo_total', 'MO by result', ['result']),
+    log: silentLogger
+  }, 600_000)
+  const mo = (udh: number[], text: string): DeliverSm => ({
+    commandId: CommandId.DeliverSm, serviceType: '', sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '393471119999', destAddrTon: 1, destAddrNpi: 1,
+    destinationAddr: '393331234567', esmClass: 0x40, protocolId: 0, dataCoding: 0, shortMessage: Buffer.concat([Buffer.from(udh), Buffer.from(text, 'latin1')]), tlvs: null
+  }) as unknown as DeliverSm
+  const acks: number[] = []
+  inbox.receive(mo([5, 0, 3, 9, 2, 3], 'third of two'), (s) => acks.push(s))
+  inbox.receive(mo([5, 0, 3, 9, 1, 1], 'one of one'), (s) => acks.push(s))
+  const until = Date.now() + 3000
+  while (out.length < 2 && Date.now() < until) await sleep(10)
+  t.same(acks, [0, 0], 'both answered OK')
+  t.same(out.map((o) => o.account), ['acme', 'acme'], 'both handed on to the number\'s account at once, not kept waiting for siblings')
+  t.same(await store.claimStaleMoSets(Date.now() + 60_000, Date.now() + 60_000, Date.now(), 10), [], 'nothing stored as a part')
 })
