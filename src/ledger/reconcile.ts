@@ -1,13 +1,14 @@
 // Proves the books per account from one read snapshot:
 //   opening + Σ ledger amounts = balance
 //   Σ ledger hold changes = held = Σ open reservations (the messages listed in the account's open
-//   sets, plus generic holds)
+//   sets, plus generic holds, plus the bulks' holds for members not written as messages yet)
 //   each traffic entry's items add up to its totals, and available credit is not negative.
 
 import type { Dbs } from '../store/schema.js'
 import { ByteReader, stateRemaining } from '../store/codec.js'
 import { readSet } from '../store/open-sets.js'
 import { isOpen } from '../store/apply.js'
+import { bulkHeld } from '../store/bulk.js'
 import { listedState } from '../store/recovery.js'
 import { MAX_STR } from '../store/schema.js'
 import type { ReconcileResult } from './types.js'
@@ -57,6 +58,8 @@ function reconcileOne (dbs: Dbs, transaction: unknown, account: string): Reconci
   for (const { value } of dbs.holds.getRange({ start: [account, ''], end: [account, MAX_STR], transaction } as object)) {
     openReservations += stateRemaining(value as Buffer)
   }
+  // Bulk members not written as messages yet: their bulk holds their credit.
+  openReservations += bulkHeld(dbs, account, { transaction })
   // Unfinished messages: each listed once, in the open set its accept made.
   const r = new ByteReader()
   const options = { transaction }

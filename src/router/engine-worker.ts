@@ -40,6 +40,7 @@ port.on('message', (batch: Inbound[]) => {
   for (const m of batch) {
     switch (m.t) {
       case 'accept': (accepts ??= []).push(m); break
+      case 'acceptBulk': reply(m.rid, engine.acceptBulk(m.job)); break
       case 'query': reply(m.rid, engine.query(m.job)); break
       case 'cancel': reply(m.rid, engine.cancel(m.job)); break
       case 'get': reply(m.rid, engine.get(m.job)); break

@@ -18,7 +18,7 @@ import type { AcceptRequest, AcceptResult, MessageRecord, PartRef } from '../sto
 import { Dispatcher, OutMessage } from './dispatcher.js'
 import { Fifo } from '../util/fifo.js'
 import { EngineOutbox } from './engine-outbox.js'
-import type { AcceptJob, AcceptReply, AutoReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
+import type { AcceptJob, AcceptReply, AutoReply, BulkJob, BulkReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
 import { MESSAGE_STATE_OF, ownerOf } from './shares.js'
 import type { AccountLimits } from './config.js'
 import { MoRouter } from './mo.js'
@@ -65,6 +65,8 @@ export class Engine implements EngineApi {
   private readonly live = new Map<string, OutMessage>()
   /** Accepted messages waiting in the store for room in memory (router.memory_queue), oldest first. */
   private readonly spool = new Fifo<Spooled>()
+  /** Messages the spool stands for (a bulk entry stands for its members left). */
+  private spooled = 0
   private refilling = false
   /** deliver_sm answers waiting for a held receipt to resolve. */
   private readonly heldAcks = new Map<CarrierReceipt, DeliverAck>()
@@ -243,7 +245,7 @@ export class Engine implements EngineApi {
    * Where an accepted message's status webhook goes: HTTP messages only (SMPP customers get
    * deliver_sm receipts), the request's callback_url or else the account's webhook URL.
    */
-  private callbackUrlOf (job: AcceptJob): string | null {
+  private callbackUrlOf (job: Pick<AcceptJob, 'account' | 'origin' | 'callbackUrl'>): string | null {
     if (job.origin.kind !== 'http') return null
     if (job.callbackUrl != null) return job.callbackUrl
     const wh = this.webhooks.get(job.account)
@@ -300,7 +302,7 @@ export class Engine implements EngineApi {
       if (job.scheduledAt !== null) {
         this.count(job.account, -1) // waits in the store's due index, not in memory
       } else if (this.memoryFull()) {
-        this.toSpool({ account: job.account, id, counted: true })
+        this.toSpool({ account: job.account, id, counted: 1, bulk: false, left: 1 })
       } else {
         const msg = new OutMessage(job.account, id, job.type, job.sender, job.senderKind, job.destination, job.country,
           job.dataCoding, job.esmClass, job.protocolId, job.priorityFlag, job.bodies, job.concatRef, job.cutFor, job.validUntil)
@@ -311,6 +313,59 @@ export class Engine implements EngineApi {
       replies[at[k]] = { status: CommandStatus.ESME_ROK, id, cost: res.cost }
     }
     return replies
+  }
+
+  /**
+   * An HTTP request's recipients of one text as one bulk: one store write and one credit hold
+   * (BulkRequest); the members become messages as the memory queue has room for them.
+   */
+  async acceptBulk (job: BulkJob): Promise<BulkReply> {
+    const n = job.destinations.length
+    const statuses: number[] = new Array(n).fill(CommandStatus.ESME_ROK)
+    if (this.closing !== null || this.ids === null) return { id: null, statuses: statuses.fill(CommandStatus.ESME_RSYSERR), costs: new Array(n).fill(-1) }
+    const skip: number[] = []
+    let counted = 0
+    for (let i = 0; i < n; i++) {
+      // Counted before the write so concurrent accepts can't overshoot the queue limit.
+      if (this.queueFull(job.account)) { statuses[i] = CommandStatus.ESME_RMSGQFUL; skip.push(i) } else { this.count(job.account, 1); counted++ }
+    }
+    if (counted === 0) return { id: null, statuses, costs: new Array(n).fill(-1) }
+    const id = this.ids.block(n)
+    let res
+    try {
+      res = await this.store.acceptBulk({
+        id,
+        account: job.account,
+        origin: job.origin,
+        reference: job.reference,
+        sender: job.sender,
+        type: job.type,
+        dataCoding: job.dataCoding,
+        esmClass: job.esmClass,
+        registeredDelivery: job.registeredDelivery,
+        payloads: job.bodies,
+        validUntil: job.validUntil,
+        protocolId: job.protocolId,
+        priorityFlag: job.priorityFlag,
+        cutFor: job.cutFor,
+        callbackUrl: this.callbackUrlOf(job),
+        destinations: job.destinations,
+        countries: job.countries,
+        concatRefs: job.concatRefs,
+        skip
+      })
+    } catch (err) {
+      this.count(job.account, -counted)
+      throw err
+    }
+    for (const [i, r] of res.refusals) statuses[i] = r.smppStatus
+    counted -= res.refusals.length
+    this.count(job.account, -res.refusals.length)
+    if (counted > 0) {
+      this.toSpool({ account: job.account, id, counted, bulk: true, left: counted })
+      this.maybeRefill()
+    }
+    return { id, statuses, costs: res.costs }
   }
 
   /** This engine's share of the router's queue limit, or the account's, is used up. */
@@ -387,14 +442,18 @@ export class Engine implements EngineApi {
       payloads: job.bodies, scheduledAt: job.scheduledAt, validUntil: job.validUntil, registeredDelivery: job.registeredDelivery
     })
     if (outcome === 'not_found') return CommandStatus.ESME_RINVMSGID
-    if (live !== undefined) {
+    // Queued again: a message taken out of memory above, or a bulk member the replace wrote as
+    // a message ahead of its turn (no queue holds it). Parts waiting for a retry stay with the due poller.
+    if ((outcome === 'ok' || live !== undefined) && !this.live.has(job.messageId)) {
       const rec = await this.store.get(job.account, job.messageId)
-      if (rec !== null && (rec.scheduledAt === null || rec.scheduledAt <= Date.now())) {
+      const parts = rec === null ? [] : rec.parts.filter((p) => p.state === 'queued' && (live !== undefined || p.dueAt === null)).map((p) => p.part)
+      if (rec !== null && parts.length > 0 && (rec.scheduledAt === null || rec.scheduledAt <= Date.now())) {
         const msg = outMessageOf(rec)
-        const parts = rec.parts.filter((p) => p.state === 'queued').map((p) => p.part)
         msg.remaining = parts.length
-        msg.counted = true
-        this.count(rec.account, 1)
+        if (live !== undefined) {
+          msg.counted = true
+          this.count(rec.account, 1)
+        }
         this.live.set(rec.id, msg)
         this.dispatcher!.enqueue(msg, parts)
       }
@@ -477,10 +536,15 @@ export class Engine implements EngineApi {
     return this.spool.length > 0 || this.live.size >= this.config.router.memoryQueue
   }
 
-  /** The message waits in the store; the engine keeps its id, in order. */
+  /** The message (or bulk) waits in the store; the engine keeps its id, in order. */
   private toSpool (s: Spooled): void {
     this.spool.push(s)
-    this.metrics.spooled.set(this.spool.length)
+    this.spooledBy(s.bulk ? s.left : 1)
+  }
+
+  private spooledBy (n: number): void {
+    this.spooled += n
+    this.metrics.spooled.set(this.spooled)
   }
 
   /** Refills from the spool once the memory queue is down to 90%: loads come in batches, not one per settle. */
@@ -497,17 +561,18 @@ export class Engine implements EngineApi {
     this.refilling = true
     try {
       while (this.spool.length > 0 && this.live.size < this.config.router.memoryQueue && this.closing === null) {
+        if (this.spool.peek()!.bulk) { await this.expand(this.spool.peek()!); continue }
         const s = this.spool.shift()!
-        this.metrics.spooled.set(this.spool.length)
+        this.spooledBy(-1)
         const rec = await this.store.get(s.account, s.id)
         const parts = rec === null || (rec.scheduledAt !== null && rec.scheduledAt > Date.now()) ? [] : rec.parts.filter((p) => p.state === 'queued').map((p) => p.part)
         if (rec === null || parts.length === 0 || this.live.has(rec.id)) {
-          if (s.counted) this.count(s.account, -1)
+          if (s.counted > 0) this.count(s.account, -1)
           continue
         }
         const msg = outMessageOf(rec)
         msg.remaining = parts.length
-        msg.counted = s.counted
+        msg.counted = s.counted > 0
         this.live.set(rec.id, msg)
         this.dispatcher!.enqueue(msg, parts)
       }
@@ -515,6 +580,33 @@ export class Engine implements EngineApi {
       this.log.error({ err }, 'could not load spooled messages; they are sent after a restart')
     } finally {
       this.refilling = false
+    }
+  }
+
+  /**
+   * The next members of the bulk at the spool's head become messages (one store write) and go
+   * into memory; the entry leaves the spool once its bulk is done. Members counted in the queue
+   * limits pass their count on to their messages; members that never come (cancelled early,
+   * refused) only leave the count.
+   */
+  private async expand (s: Spooled): Promise<void> {
+    const room = Math.min(EXPAND_BATCH, this.config.router.memoryQueue - this.live.size)
+    const got = await this.store.expandBulk(s.account, s.id, room)
+    const n = got.ids.length
+    for (let k = 0; k < n; k++) {
+      const msg = new OutMessage(s.account, got.ids[k], got.type as OutMessage['type'], got.sender, /^\d+$/.test(got.sender) ? 'numeric' : 'alpha',
+        got.destinations[k], got.countries[k] ?? '', got.dataCoding, got.esmClass, got.protocolId, got.priorityFlag,
+        got.payloads, got.concatRefs[k], got.cutFor, got.validUntil ?? Number.MAX_SAFE_INTEGER)
+      if (s.counted > 0) { msg.counted = true; s.counted-- }
+      this.live.set(msg.id, msg)
+      this.dispatcher!.enqueue(msg)
+    }
+    s.left -= n
+    this.spooledBy(-n)
+    if (got.done || n === 0) {
+      this.spool.shift()
+      this.spooledBy(-s.left)
+      if (s.counted > 0) this.count(s.account, -s.counted)
     }
   }
 
@@ -555,7 +647,7 @@ export class Engine implements EngineApi {
       if (recovering && this.memoryFull()) {
         // After a restart with a long backlog: the rest waits in the store like new accepts do.
         for (const r of list) this.loading.delete(`${r.id}/${r.part}`)
-        this.toSpool({ account: rec.account, id: rec.id, counted: false })
+        this.toSpool({ account: rec.account, id: rec.id, counted: 0, bulk: false, left: 1 })
         continue
       }
       const msg = outMessageOf(rec)
@@ -577,6 +669,8 @@ export class Engine implements EngineApi {
     const report = this.store.recovery
     if (report === null) return
     await this.load(report.requeue, true)
+    for (const b of report.bulks) this.toSpool({ account: b.account, id: b.id, counted: 0, bulk: true, left: b.left })
+    this.maybeRefill()
     for (const ref of report.inFlight) {
       const r = await this.store.finish(ref, 'failed', 'in flight when the router stopped; not sent again')
       if (r.messageDone) this.messageDone(ref)
@@ -590,13 +684,20 @@ export function outMessageOf (rec: MessageRecord): OutMessage {
     rec.parts.map((p) => p.payload), rec.concatRef, rec.cutFor, rec.validUntil ?? Number.MAX_SAFE_INTEGER)
 }
 
-/** A message accepted (or recovered) while the memory queue was full. */
+/** A message accepted (or recovered) while the memory queue was full, or a bulk (BulkRequest). */
 interface Spooled {
   account: string
+  /** The message's id, or the bulk's. */
   id: string
-  /** Counted in the queue limits (accepted by this process), so its count ends when it settles. */
-  counted: boolean
+  /** How many of its messages are counted in the queue limits (accepted by this process): each count ends when its message settles. */
+  counted: number
+  bulk: boolean
+  /** Messages it stands for: 1, or a bulk's members not expanded yet. */
+  left: number
 }
+
+/** Bulk members written as messages per store write. */
+const EXPAND_BATCH = 1000
 
 function idFormsOf (config: InstradaConfig): Map<string, MessageIdForms> {
   const m = new Map<string, MessageIdForms>()

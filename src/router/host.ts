@@ -10,13 +10,14 @@ import type { Registry } from '../metrics.js'
 
 export type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>
 import { Engine } from './engine.js'
-import type { AcceptJob, AcceptReply, AutoReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
+import type { AcceptJob, AcceptReply, AutoReply, BulkJob, BulkReply, EngineApi, LookupJob, OutboxItem, QueryReply, ReplaceJob } from './protocol.js'
 import { reviveDeliverSm } from './revive.js'
 import { ownerOf } from './shares.js'
 import type { MessageRecord } from '../store/types.js'
 
 export type Inbound =
   | { t: 'accept', rid: number, job: AcceptJob }
+  | { t: 'acceptBulk', rid: number, job: BulkJob }
   | { t: 'query', rid: number, job: LookupJob }
   | { t: 'cancel', rid: number, job: LookupJob }
   | { t: 'get', rid: number, job: LookupJob }
@@ -170,6 +171,13 @@ export class EngineSet implements EngineApi {
     const w = this.workers[this.next]
     this.next = (this.next + 1) % this.workers.length
     return w.call((rid) => ({ t: 'accept', rid, job }))
+  }
+
+  acceptBulk (job: BulkJob): Promise<BulkReply> {
+    if (this.inline !== null) return this.inline.acceptBulk(job)
+    const w = this.workers[this.next]
+    this.next = (this.next + 1) % this.workers.length
+    return w.call((rid) => ({ t: 'acceptBulk', rid, job }))
   }
 
   query (job: LookupJob): Promise<QueryReply> {

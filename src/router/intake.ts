@@ -3,14 +3,15 @@
 // thread, so a bad message is refused without a hop to an engine thread.
 
 import type { InstradaConfig, AccountConfig } from '../config/instrada.js'
-import { AccountPolicy, Violation, createRefState, nextRef, splitMessage, type Accepted, type ConcatMethod, type PreparedMessage, type RefState, type SubmitContent, type SmsType, type TextEncodingChoice } from '../rules/index.js'
+import { AccountPolicy, SendAddress, Violation, createRefState, nextRef, splitMessage, type Accepted, type ConcatMethod, type PreparedMessage, type RefState, type SubmitContent, type SmsType, type TextEncodingChoice } from '../rules/index.js'
 import type { RoutingTable } from '../routing/index.js'
 import { CommandStatus } from '../smpp/pdu/status.js'
 import { parseSmppTime } from '../smpp/time.js'
 import type { MessageRecord, Origin } from '../store/types.js'
 import { TokenBucket } from '../util/token-bucket.js'
 import type { RouterConfig } from './config.js'
-import type { AcceptJob } from './protocol.js'
+import type { AcceptJob, BulkJob } from './protocol.js'
+import type { Msisdn } from '../rules/numbers.js'
 
 /** One account's live state on the main thread. */
 export class AccountRuntime {
@@ -158,6 +159,79 @@ export class Intake {
   }
 
   /**
+   * The recipients of one HTTP request that share everything but the number (no template
+   * variables, no schedule): the same rules as prepare() per recipient, with the text checked
+   * and cut once, the sender checked once per destination country, and the accepted recipients
+   * grouped into bulk jobs (BulkJob) of at most BULK_CHUNK.
+   */
+  prepareBulk (account: AccountRuntime, s: BulkSubmission, dests: readonly Msisdn[], now = Date.now()): BulkIntake {
+    const n = dests.length
+    const out: BulkIntake = { refused: new Array(n).fill(null), jobs: [], parts: 0, encoding: 'gsm7' }
+    if (account.config.limits.suspended) { out.refused.fill(refuse(CommandStatus.INSTRADA_RACCTSUSPENDED, `account '${account.id}' is suspended`)); return out }
+    const validUntil = this.validityOf(s.validity, now, now)
+    if (typeof validUntil === 'string') { out.refused.fill(refuse(CommandStatus.ESME_RINVEXPIRY, validUntil)); return out }
+    const policy = account.policy
+    const type = policy.typeOf(s.type)
+    const msg = policy.prepareContent(type, s.content, s.encoding)
+    if (!(msg instanceof Violation)) { out.parts = msg.parts; out.encoding = msg.encoding }
+    const senders = new Map<string, SendAddress | Violation>()
+    const filling = new Map<string, BulkGroup>()
+    const cuts = new Map<string, { bodies: Uint8Array[], cutFor: 'udh16' | 'udh8' }>()
+    for (let i = 0; i < n; i++) {
+      const dest = dests[i]
+      // Sender rules may depend on the destination's country (alias and NANP rules), nothing else here.
+      let source = senders.get(dest.country)
+      if (source === undefined) { source = policy.checkSender(type, s.from, s.fromTon, dest.country); senders.set(dest.country, source) }
+      if (source instanceof Violation) { out.refused[i] = violated(source); continue }
+      if (msg instanceof Violation) { out.refused[i] = violated(msg); continue }
+      const senderKind = /^\d+$/.test(source.addr) ? 'numeric' : 'alpha'
+      const plan = this.routes.plan({ account: account.id, type, destination: dest.digits, country: dest.country, senderKind })
+      if (plan.length === 0) { out.refused[i] = refuse(CommandStatus.INSTRADA_RNOROUTE, `no route for ${dest.digits} (${dest.country || 'unknown country'})`); continue }
+      if (!account.tps.tryTake(msg.parts, now)) { out.refused[i] = refuse(CommandStatus.ESME_RTHROTTLED, `over ${account.config.limits.tps} parts/s`); continue }
+      // Cut for the first carrier's method, as prepare() does: one group per header room (and sender).
+      const room = this.concatOf.get(plan[0]) === 'udh16' ? 'udh16' : 'udh8'
+      const key = `${room}\u0000${source.addr}`
+      let g = filling.get(key)
+      if (g === undefined || g.recipients.length >= BULK_CHUNK) {
+        let cut = cuts.get(room)
+        if (cut === undefined) { cut = cutBodies(msg, room, 0); cuts.set(room, cut) }
+        const made: BulkGroup = {
+          recipients: [],
+          job: {
+            account: account.id,
+            origin: s.origin,
+            reference: s.reference,
+            type,
+            sender: source.addr,
+            senderTon: source.ton,
+            senderNpi: source.npi,
+            senderKind,
+            dataCoding: msg.dataCoding,
+            esmClass: msg.customerBytes !== null ? 0x40 : 0,
+            registeredDelivery: s.registeredDelivery,
+            protocolId: s.protocolId,
+            priorityFlag: s.priorityFlag,
+            bodies: cut.bodies,
+            cutFor: cut.cutFor,
+            validUntil,
+            destinations: [],
+            countries: [],
+            concatRefs: msg.parts > 1 ? [] : null
+          }
+        }
+        filling.set(key, made)
+        out.jobs.push(made)
+        g = made
+      }
+      g.recipients.push(i)
+      g.job.destinations.push(dest.digits)
+      g.job.countries.push(dest.country)
+      g.job.concatRefs?.push(nextRef(this.refs, dest.digits))
+    }
+    return out
+  }
+
+  /**
    * replace_sm's new text for a stored message: the same rules as a submit (sender and
    * destination as stored, the stored data_coding), and the same number of parts, because the
    * credit reserved at accept must still cover it. Empty schedule/validity keep the stored ones.
@@ -222,6 +296,33 @@ export class Intake {
   }
 }
 
+/** Recipients per bulk job (one store row each; at most 4096, one id block). */
+export const BULK_CHUNK = 1000
+
+/** What a bulk's recipients share (Submission without the recipient and the schedule). */
+export type BulkSubmission = Omit<Submission, 'to' | 'toTon' | 'schedule'>
+
+type Refusal = Extract<IntakeResult, { ok: false }>
+
+export interface BulkGroup {
+  job: BulkJob
+  /** Which of the recipients given to prepareBulk each member is. */
+  recipients: number[]
+}
+
+export interface BulkIntake {
+  /** Per recipient: null when it is in a job, else why it was refused. */
+  refused: Array<Refusal | null>
+  jobs: BulkGroup[]
+  /** The text's parts and encoding (0 and 'gsm7' when the text itself was refused). */
+  parts: number
+  encoding: string
+}
+
+function violated (v: Violation): Refusal {
+  return { ok: false, status: v.smppStatus, reason: `${v.reason}: ${v.message}`, violation: v }
+}
+
 /** Part bodies already cut for a text, by room, data_coding and text (see Intake.prepare). */
 export type BodiesMemo = Map<string, { bodies: Uint8Array[], cutFor: 'udh16' | 'udh8' }>
 
@@ -237,6 +338,6 @@ function cutBodies (msg: PreparedMessage, room: 'udh16' | 'udh8', concatRef: num
   return { bodies, cutFor: split.method === 'udh16' ? 'udh16' : 'udh8' }
 }
 
-function refuse (status: number, reason: string): IntakeResult {
+function refuse (status: number, reason: string): Refusal {
   return { ok: false, status, reason, violation: null }
 }

@@ -49,6 +49,26 @@ export interface AcceptJob {
   callbackUrl?: string | null
 }
 
+/**
+ * The recipients of one HTTP request that share a text (and everything else but the number):
+ * stored as one bulk (store BulkRequest). At most 4096 (one id block).
+ */
+export interface BulkJob extends Omit<AcceptJob, 'destination' | 'country' | 'concatRef' | 'scheduledAt'> {
+  destinations: string[]
+  countries: string[]
+  /** Per recipient; null when the text has one part. */
+  concatRefs: number[] | null
+}
+
+export interface BulkReply {
+  /** The first recipient's message id (recipient i: bulkMemberId(id, i)); null when none was accepted. */
+  id: string | null
+  /** Per recipient: ESME_ROK (0) or why it was refused. */
+  statuses: number[]
+  /** Per recipient: milli-credits held, -1 when refused. */
+  costs: number[]
+}
+
 export interface AcceptReply {
   status: number
   id: string | null
@@ -90,6 +110,7 @@ export interface OutboxItem {
 /** The engine as the main thread uses it; the same for the inline and the worker host. */
 export interface EngineApi {
   accept: (job: AcceptJob) => Promise<AcceptReply>
+  acceptBulk: (job: BulkJob) => Promise<BulkReply>
   query: (job: LookupJob) => Promise<QueryReply>
   cancel: (job: LookupJob) => Promise<number>
   /** The stored message, or null when unknown or another account's. */

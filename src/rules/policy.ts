@@ -124,18 +124,28 @@ export class AccountPolicy {
       : new SendAddress(key, TON.INTERNATIONAL, NPI.ISDN)
   }
 
+  /** The type of a request that names none: the account's. */
+  typeOf (type: SmsType | null): SmsType {
+    return type ?? this.account.type
+  }
+
+  /** The content rules (encoding, length, parts) for `type`: accept()'s last check, after the addresses. */
+  prepareContent (type: SmsType, content: SubmitContent | string, encoding: TextEncodingChoice = 'auto'): PreparedMessage | Violation {
+    const opts = this.options[type]
+    return typeof content === 'string' ? prepareText(content, opts, encoding) : prepareSubmit(content, opts)
+  }
+
   /**
    * Every accept-time rule for one message: destination, sender, encoding, length and limits.
    * `content` is an SMPP submit's bytes or an HTTP text (with an optional fixed encoding).
    */
   accept (req: SendRequest, content: SubmitContent | string, encoding: TextEncodingChoice = 'auto'): Accepted | Violation {
-    const type = req.type ?? this.account.type
+    const type = this.typeOf(req.type)
     const dest = this.checkDestination(req.to, req.toTon)
     if (dest instanceof Violation) return dest
     const source = this.checkSender(type, req.from, req.fromTon, dest.country)
     if (source instanceof Violation) return source
-    const opts = this.options[type]
-    const msg = typeof content === 'string' ? prepareText(content, opts, encoding) : prepareSubmit(content, opts)
+    const msg = this.prepareContent(type, content, encoding)
     if (msg instanceof Violation) return msg
     const replaced = this.typeSenders[type] !== null && req.from.length > 0 && req.from !== source.addr
     return new Accepted(type, msg, source, new SendAddress(dest.digits, TON.INTERNATIONAL, NPI.ISDN), dest.country, replaced)

@@ -9,6 +9,7 @@ import { refusal } from '../ledger/refusal.js'
 import type { Refusal } from '../ledger/types.js'
 import { canonicalCarrierId, readPartRef, writePartRef } from './carrier-id.js'
 import { OpenSets } from './open-sets.js'
+import { writeMemberEarly } from './bulk.js'
 import { putEvent } from './events.js'
 import { MessageIdGenerator } from './ids.js'
 import { ByteReader, ByteWriter, FLAG_RECEIPT, FLAG_WEBHOOK, messageState, newState, readMessage, readState, writeMessage, writeState, type PartStatus, type StateRow } from './codec.js'
@@ -110,7 +111,10 @@ export class ApplyContext {
       row = readState(this.r.on(buf))
     } else {
       const mbuf = this.dbs.messages.getBinaryFast(key)
-      if (mbuf === undefined) return undefined
+      if (mbuf === undefined) {
+        // A bulk member not written yet: written now (its expansion passes over it).
+        return writeMemberEarly(this, account, id) ? this.live.get(id) ?? this.live.get(account + '\u0000' + id) : undefined
+      }
       row = messageState(this.r.on(mbuf))
     }
     l = { k: id, account, id, key, row, open: isOpen(row), dirty: false }
@@ -181,6 +185,19 @@ export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult 
   if (partCost < 0 || parts === 0) return refusal('no_price', 0, available)
   const cost = partCost * parts
   if (cost > available) return refusal('no_credit', cost, available)
+  if (cost > 0) book.hold(m.account, row, m.id, -1, cost)
+  storeMessage(ctx, m, partCost, ctx.now)
+  return { ok: true, id: m.id, cost, partCost }
+}
+
+/**
+ * Writes an accepted message (its credit already held): the message row, its place in an open
+ * set, the due entries of a scheduled send and the reply route. Its state row is implied by the
+ * message row until its first change; kept in the cache for the commit.
+ */
+export function storeMessage (ctx: ApplyContext, m: AcceptRequest, partCost: number, receivedAt: number): void {
+  const { dbs } = ctx
+  const parts = m.payloads.length
   const key = [m.account, m.id]
   const set = ctx.openSets.enlist(m.account, m.id)
   const sch = m.scheduledAt !== null && m.scheduledAt > ctx.now ? Math.floor(m.scheduledAt) : null
@@ -199,24 +216,18 @@ export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult 
     cref: m.concatRef ?? 0,
     cut: m.cutFor ?? 'udh8',
     pc: partCost,
-    rcv: ctx.now,
+    rcv: receivedAt,
     vu: m.validUntil,
     sch,
     p: m.payloads,
     cb: m.callbackUrl ?? null,
     set
   }))
-  if (cost > 0) {
-    book.hold(m.account, row, m.id, -1, cost)
-  }
-  // No state row: until its first change the message row implies it (messageState), and the
-  // open set lists the message as unfinished work. Kept in the cache for the commit.
   const flags = (m.origin.kind === 'smpp' && (m.registeredDelivery & 3) !== 0 ? FLAG_RECEIPT : 0) | (m.callbackUrl != null ? FLAG_WEBHOOK : 0)
-  ctx.created(m.account, m.id, key, newState(cost, partCost, parts, sch, m.validUntil, ctx.now, flags, set))
+  ctx.created(m.account, m.id, key, newState(partCost * parts, partCost, parts, sch, m.validUntil, receivedAt, flags, set))
   if (sch !== null) for (let i = 0; i < parts; i++) dbs.due.put([sch, m.account, m.id, i], null)
   // The handset's answer to a reply-type message goes back to this account (the latest sender wins).
-  if (m.type === 'reply') dbs.replies.put(replyKey(m.sender, m.destination), [m.account, m.id, ctx.now])
-  return { ok: true, id: m.id, cost, partCost }
+  if (m.type === 'reply') dbs.replies.put(replyKey(m.sender, m.destination), [m.account, m.id, receivedAt])
 }
 
 /** The `replies` key: both addresses as international digits, however the sides wrote them. */

@@ -35,6 +35,39 @@ export class MessageIdGenerator {
     }
     return this.prefix + this.seq.toString(16).padStart(3, '0')
   }
+
+  /**
+   * The first of `n` (at most 4096) ids in one millisecond with consecutive sequence numbers:
+   * a bulk's recipients (bulkMemberId). No other id falls between them, so a bulk is one
+   * interval of the id order.
+   */
+  block (n: number, now = Date.now()): string {
+    if (!Number.isInteger(n) || n < 1 || n > SEQ_SPAN) throw new StoreError(`an id block holds 1..${SEQ_SPAN} ids (got ${n})`)
+    let first = this.next(now)
+    if (this.seq + n > SEQ_SPAN) {
+      // Not enough room left in this millisecond: start the block at the next one.
+      this.lastMs++
+      this.seq = 0
+      this.prefix = this.lastMs.toString(16).padStart(11, '0') + this.slotHex
+      first = this.prefix + '000'
+    }
+    this.seq += n - 1
+    return first
+  }
+}
+
+const SEQ_SPAN = 4096
+
+/** The id of member `i` of a block that starts at `first` (MessageIdGenerator.block). */
+export function bulkMemberId (first: string, i: number): string {
+  return first.slice(0, 13) + (parseInt(first.slice(13), 16) + i).toString(16).padStart(3, '0')
+}
+
+/** Which member of the block starting at `first` (of `n` ids) `id` is, or -1. */
+export function bulkMemberIndex (first: string, n: number, id: string): number {
+  if (id.length !== 16 || id.slice(0, 13) !== first.slice(0, 13)) return -1
+  const i = parseInt(id.slice(13), 16) - parseInt(first.slice(13), 16)
+  return Number.isInteger(i) && i >= 0 && i < n ? i : -1
 }
 
 /** The receive time encoded in an id (epoch ms). */

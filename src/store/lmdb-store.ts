@@ -15,11 +15,12 @@ import { idFloor, MessageIdGenerator } from './ids.js'
 import { Op, OpKind } from './ops.js'
 import { recover } from './recovery.js'
 import { replyKey } from './apply.js'
+import { findBulk, isPending, memberRow, pendingMembers, type BulkRow } from './bulk.js'
 import { addMoPart, claimStaleMoSets, moSetDone } from './mo-parts.js'
 import { ByteReader, messageFlags, newState, readMessage, readState, type MessageRow, type StateRow } from './codec.js'
 import { MAX_STR, openDbs, type Dbs, type Key } from './schema.js'
 import type {
-  AcceptRequest, AcceptResult, CommitRequest, DocStore, EventRef, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, NewEvent, Page, PartRef,
+  AcceptRequest, AcceptResult, BulkAcceptResult, BulkMembers, BulkRequest, CommitRequest, DocStore, EventRef, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, NewEvent, Page, PartRef,
   MoSet, MoSetKey, RecoveryReport, StoredDoc, StoredMoPart, StoredReceipt, WebhookEvent
 } from './types.js'
 import { DUE_RANGE, EXPIRED_RANGE, eventOf, PENDING_RANGE, type EventRow } from './events.js'
@@ -143,6 +144,16 @@ export class LmdbStore implements MessageStore, DocStore {
     return this.write<AcceptResult[]>(op)
   }
 
+  acceptBulk (bulk: BulkRequest): Promise<BulkAcceptResult> {
+    const op = new Op(OpKind.ACCEPT_BULK, bulk.account, bulk.id, 0, 0, null, null)
+    op.bulk = bulk
+    return this.write<BulkAcceptResult>(op)
+  }
+
+  expandBulk (account: string, id: string, max: number): Promise<BulkMembers> {
+    return this.write<BulkMembers>(new Op(OpKind.EXPAND_BULK, account, id, 0, max, null, null))
+  }
+
   dispatch (ref: PartRef, carrierId: string): Promise<void> {
     return this.write(new Op(OpKind.DISPATCH, ref.account, ref.id, ref.part, 0, carrierId, null))
   }
@@ -177,7 +188,10 @@ export class LmdbStore implements MessageStore, DocStore {
     const dbs = this.open()
     const key = [account, id]
     const row = dbs.messages.getBinaryFast(key)
-    if (row === undefined) return null
+    if (row === undefined) {
+      const hit = findBulk(dbs, account, id)
+      return hit !== null && isPending(hit.row, hit.index) ? toRecord(account, id, memberRow(hit.row, hit.index), undefined) : null
+    }
     const msg = readMessage(this.reader.on(row))
     return toRecord(account, id, msg, this.stateOf(key))
   }
@@ -223,11 +237,23 @@ export class LmdbStore implements MessageStore, DocStore {
       : { start: [account, lo], end: [account, hi], limit: n }
     const items: MessageRecord[] = []
     let next: string | null = null
-    for (const { key, value } of dbs.messages.getRange(range)) {
-      const id = (key as [string, string])[1]
-      if (id === opts.after) continue
-      if (items.length === limit) { next = items[items.length - 1].id; break }
-      items.push(toRecord(account, id, readMessage(this.reader.on(value)), this.stateOf([account, id])))
+    // Stored messages merged, in id order, with the bulk members not written as messages yet.
+    const reverse = opts.reverse === true
+    const stored = dbs.messages.getRange(range)[Symbol.iterator]()
+    const pending = pendingMembers(dbs, account, lo, hi, reverse)
+    let a = stored.next()
+    let b = pending.next()
+    while (a.done !== true || b.done !== true) {
+      const aId = a.done === true ? null : (a.value.key as [string, string])[1]
+      const takeStored = aId !== null && (b.done === true || (reverse ? aId > b.value[0] : aId < b.value[0]))
+      const id = takeStored ? aId : (b.value as [string, BulkRow, number])[0]
+      if (id !== opts.after) {
+        if (items.length === limit) { next = items[items.length - 1].id; break }
+        if (takeStored) items.push(toRecord(account, id, readMessage(this.reader.on(a.value!.value)), this.stateOf([account, id])))
+        else { const [, row, i] = b.value as [string, BulkRow, number]; items.push(toRecord(account, id, memberRow(row, i), undefined)) }
+      }
+      if (takeStored) a = stored.next()
+      else b = pending.next()
     }
     return { items, next }
   }

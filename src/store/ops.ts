@@ -3,7 +3,7 @@
 
 import type { ReplaceRequest } from './replace.js'
 import type { AccountSetup } from '../ledger/types.js'
-import type { AcceptRequest, CommitRequest, FinalState, NewEvent } from './types.js'
+import type { AcceptRequest, BulkRequest, CommitRequest, FinalState, NewEvent } from './types.js'
 
 export const OpKind = {
   ACCEPT: 1,
@@ -25,7 +25,9 @@ export const OpKind = {
   EVENT_ADD: 20,
   EVENT_DONE: 21,
   EVENT_RETRY: 22,
-  EVENT_EXPIRE: 23
+  EVENT_EXPIRE: 23,
+  ACCEPT_BULK: 24,
+  EXPAND_BULK: 25
 } as const
 export type OpKind = (typeof OpKind)[keyof typeof OpKind]
 
@@ -45,6 +47,7 @@ export class Op {
   commits: CommitRequest[] | null
   replace: ReplaceRequest | null = null
   event: NewEvent | null = null
+  bulk: BulkRequest | null = null
   result: unknown = undefined
   resolve: (v: unknown) => void = noop
   reject: (e: unknown) => void = noop

@@ -8,7 +8,8 @@ import { ByteReader, messageState, readState, type StateRow } from './codec.js'
 import { readSet } from './open-sets.js'
 import type { Database } from 'lmdb'
 import type { Dbs, Key } from './schema.js'
-import type { PartRef, RecoveryReport } from './types.js'
+import type { BulkRef, PartRef, RecoveryReport } from './types.js'
+import { pendingBulks } from './bulk.js'
 import type { Writer } from './writer.js'
 
 /** The state of a listed message (undefined if its message row is gone). */
@@ -31,6 +32,7 @@ export async function recover (dbs: Dbs, writer: Writer, now: number): Promise<R
   const expire: Array<Promise<void>> = []
   let scanned = 0
   let expired = 0
+  let bulks: BulkRef[] = []
   const r = new ByteReader()
   // One snapshot for the sets and the states they point to. (Prefetching the listed rows with
   // lmdb's prefetch() before reading them measured slower, so the reads are plain gets.)
@@ -61,9 +63,10 @@ export async function recover (dbs: Dbs, writer: Writer, now: number): Promise<R
         }
       }
     }
+    bulks = pendingBulks(dbs, options)
   } finally {
     txn.done()
   }
   await Promise.all(expire)
-  return { requeue, inFlight, expired, scanned, durationMs: performance.now() - t0 }
+  return { requeue, inFlight, bulks, expired, scanned, durationMs: performance.now() - t0 }
 }

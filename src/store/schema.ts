@@ -17,6 +17,8 @@
 //                                            number to a handset: who gets the handset's answer (MO)
 //   moparts   [handset, to, ref, total, seq] → a part of a concatenated MO until the set is whole
 //                                            (mo-parts.ts); seq 0 is the set's claim
+//   bulks     [account, firstId]          → BulkRow (bulk.ts): a bulk request's recipients not yet
+//                                            written as messages, and the credit held for them
 //   meta      name                         → value (id slots)
 //   docs      [kind, key]                  → small JSON-like documents (admin settings, idempotency, …)
 //   webhooks  ['p', dueAt, id]             → pending webhook event (events.ts); ['x', expiredAt, id] expired
@@ -50,6 +52,7 @@ export interface Dbs {
   receipts: Database<Record<string, unknown>, Key>
   replies: Database<[string, string, number], Key>
   moparts: Database<unknown, Key>
+  bulks: Database<unknown, Key>
   meta: Database<unknown, string>
   docs: Database<unknown, Key>
   webhooks: Database<unknown, Key>
@@ -63,6 +66,9 @@ export interface OpenOptions {
 
 /** Prefix for generic ledger holds (their `holds` keys and ledger item refs), so they never meet a message id. */
 export const GENERIC_HOLD = 'g:'
+
+/** Prefix of a bulk's hold in ledger items (the bulk's id is also its first member's message id). */
+export const BULK_HOLD = 'b:'
 
 /** Highest string for range ends within one account. */
 export const MAX_STR = '\uffff'
@@ -93,6 +99,7 @@ export function openDbs (opts: OpenOptions): Dbs {
     receipts: env.openDB<Record<string, unknown>, Key>({ name: 'receipts' }),
     replies: env.openDB<[string, string, number], Key>({ name: 'replies' }),
     moparts: env.openDB<unknown, Key>({ name: 'moparts' }),
+    bulks: env.openDB<unknown, Key>({ name: 'bulks', sharedStructuresKey: STRUCTURES }),
     meta: env.openDB<unknown, string>({ name: 'meta' }),
     docs: env.openDB<unknown, Key>({ name: 'docs' }),
     webhooks: env.openDB<unknown, Key>({ name: 'webhooks' })

@@ -53,6 +53,57 @@ export interface AcceptRequest {
 
 export type CutFor = 'udh16' | 'udh8'
 
+/**
+ * Many recipients of one text (an HTTP bulk request), stored as one row and one credit hold:
+ * the members become messages (expandBulk) as the carriers can take them. Until then the
+ * store shows each as a queued message (get, list), and any write naming one (cancel, replace,
+ * finish) writes it as a message first.
+ */
+export interface BulkRequest extends Omit<AcceptRequest, 'id' | 'destination' | 'country' | 'concatRef' | 'scheduledAt'> {
+  /** From MessageIdGenerator.block(destinations.length): member i's id is bulkMemberId(id, i). */
+  id: string
+  destinations: string[]
+  countries: Array<string | null>
+  /** Per member; null when every member has one part (reference 0). */
+  concatRefs: number[] | null
+  /** Members refused before the store (the engine's queue limit): not stored, ids unused. */
+  skip?: number[]
+}
+
+export interface BulkAcceptResult {
+  /** Milli-credits held per member; -1 for a member refused (see `refusals`) or skipped. */
+  costs: number[]
+  refusals: Array<[member: number, refusal: Refusal]>
+}
+
+/** Members of a bulk written as messages by one expandBulk call. */
+export interface BulkMembers {
+  account: string
+  type: string
+  sender: string
+  dataCoding: number
+  esmClass: number
+  protocolId: number
+  priorityFlag: number
+  payloads: Uint8Array[]
+  cutFor: CutFor
+  validUntil: number | null
+  ids: string[]
+  destinations: string[]
+  countries: Array<string | null>
+  concatRefs: number[]
+  /** No member is left to expand: the bulk row is gone. */
+  done: boolean
+}
+
+/** A bulk with members left to expand (recovery). */
+export interface BulkRef {
+  account: string
+  id: string
+  /** Members left (not expanded, not refused, not written early by a cancel or replace). */
+  left: number
+}
+
 export type AcceptResult = { ok: true, id: string, cost: number, partCost: number } | Refusal
 
 export interface FinishResult {
@@ -176,6 +227,8 @@ export interface RecoveryReport {
   inFlight: PartRef[]
   /** Parts whose validity ended while we were down; their holds were released. */
   expired: number
+  /** Bulks with members not yet written as messages: queue them again. */
+  bulks: BulkRef[]
   /** Unfinished messages looked at. */
   scanned: number
   durationMs: number
@@ -184,6 +237,14 @@ export interface RecoveryReport {
 export interface MessageStore {
   accept: (msg: AcceptRequest) => Promise<AcceptResult>
   acceptBatch: (msgs: AcceptRequest[]) => Promise<AcceptResult[]>
+  /** A bulk (see BulkRequest): one row, one hold for the members accepted; per-member refusals as accept's. */
+  acceptBulk: (bulk: BulkRequest) => Promise<BulkAcceptResult>
+  /**
+   * Writes up to `max` of the bulk's next members as messages (queued, their share of the hold
+   * moved onto them) and says which; members written early are passed over. Empty and done when
+   * nothing is left or the bulk is unknown.
+   */
+  expandBulk: (account: string, id: string, max: number) => Promise<BulkMembers>
   /** Records that parts were handed to a carrier (optional step; lets recovery tell in-flight from queued). */
   dispatch: (ref: PartRef, carrierId: string) => Promise<void>
   /** The carrier accepted the part: its hold becomes a charge and the receipt index learns its id. */

@@ -17,6 +17,7 @@ import { ApplyContext, applyAccept, applyCommit, applyDispatch, applyFinish, app
 import type { Durability } from './config.js'
 import { Op, OpKind } from './ops.js'
 import { applyReplace } from './replace.js'
+import { applyAcceptBulk, applyExpandBulk } from './bulk.js'
 import { applyEnqueueEvent, applyEventDelivered, applyEventExpired, applyEventRetry, pruneEvents, putEvent } from './events.js'
 import type { Dbs } from './schema.js'
 import type { AcceptResult } from './types.js'
@@ -170,6 +171,8 @@ export class Writer {
         op.result = op.part === 1 ? out[0] : out
         break
       }
+      case OpKind.ACCEPT_BULK: op.result = applyAcceptBulk(ctx, op.bulk!); this.stats.messages += op.bulk!.destinations.length; break
+      case OpKind.EXPAND_BULK: op.result = applyExpandBulk(ctx, op.account, op.id, op.amount); break
       case OpKind.DISPATCH: applyDispatch(ctx, op.account, op.id, op.part, op.s1 as string); break
       case OpKind.COMMIT: applyCommit(ctx, op.account, op.id, op.part, op.s1 as string, op.s2 as string); break
       case OpKind.COMMIT_MANY: {

@@ -3,7 +3,9 @@
 // (store, credit, routing), exactly as an SMPP submit_sm does: one implementation of the rules.
 
 import { Violation, type SmsType } from '../../rules/index.js'
-import type { AccountRuntime, BodiesMemo, Intake, Submission } from '../../router/intake.js'
+import type { AccountRuntime, BodiesMemo, BulkSubmission, Intake, Submission } from '../../router/intake.js'
+import type { Msisdn } from '../../rules/numbers.js'
+import { bulkMemberId } from '../../store/ids.js'
 import type { EngineApi } from '../../router/protocol.js'
 import { CommandStatus } from '../../smpp/pdu/status.js'
 import { ApiError, badField, fromSmppStatus, fromViolation } from '../errors.js'
@@ -111,10 +113,26 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
   if (callbackUrl !== null && account.config.webhook === null) return NO_WEBHOOK_SECRET('callback_url')
   const blocks = blocksOf(body.blocks)
   if (blocks instanceof ApiError) return blocks
+  const origin = { kind: 'http' } as const
+  if (variables === null && blocks === null && schedule === null && to.length > 1) {
+    return await acceptBulk(deps, account, {
+      origin,
+      type,
+      from: (body.from as string | undefined) ?? '',
+      fromTon: -1,
+      content: text,
+      encoding,
+      reference: (body.reference as string | undefined) ?? null,
+      registeredDelivery: 1,
+      protocolId: 0,
+      priorityFlag: 0,
+      validity,
+      callbackUrl
+    }, to, now)
+  }
   const entries: Entry[] = []
   const seen = new Set<string>()
   const memo: BodiesMemo = new Map()
-  const origin = { kind: 'http' } as const
   for (const raw of to) {
     // Duplicates are found on the normalised number: '+39 347…' and '39347…' are one recipient.
     const dest = account.policy.checkDestination(raw, -1)
@@ -156,6 +174,51 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
     })
   }
   const messages = await Promise.all(entries.map(async (e) => e.result instanceof ApiError ? { to: e.to, error: e.result } : await e.result))
+  if (messages.every((m) => m.error !== undefined)) return messages[0].error as ApiError
+  return { status: 202, body: { messages } }
+}
+
+/**
+ * Recipients of one text with nothing per recipient (no variables, schedule or blocks): stored
+ * as bulks (one row and one credit hold per chunk, store BulkRequest) rather than a message
+ * each; the answer is the same, recipient by recipient.
+ */
+async function acceptBulk (deps: MessagesDeps, account: AccountRuntime, s: BulkSubmission & { callbackUrl: string | null }, to: string[], now: number): Promise<Reply | ApiError> {
+  const messages: Array<Record<string, unknown>> = []
+  const seen = new Set<string>()
+  const dests: Msisdn[] = []
+  const slots: number[] = []
+  for (const raw of to) {
+    // Duplicates are found on the normalised number: '+39 347…' and '39347…' are one recipient.
+    const dest = account.policy.checkDestination(raw, -1)
+    const k = dest instanceof Violation ? raw : dest.digits
+    if (seen.has(k)) continue
+    seen.add(k)
+    if (dest instanceof Violation) { messages.push({ to: raw, error: fromViolation(dest) }); continue }
+    slots.push(messages.length)
+    messages.push({ to: raw })
+    dests.push(dest)
+  }
+  const prep = deps.intake.prepareBulk(account, s, dests, now)
+  for (let i = 0; i < dests.length; i++) {
+    const r = prep.refused[i]
+    if (r !== null) messages[slots[i]].error = r.violation !== null ? fromViolation(r.violation) : fromSmppStatus(r.status, r.reason)
+  }
+  const replies = await Promise.all(prep.jobs.map(async (g) => {
+    g.job.callbackUrl = s.callbackUrl
+    return await deps.engines.acceptBulk(g.job)
+  }))
+  for (let j = 0; j < replies.length; j++) {
+    const { recipients } = prep.jobs[j]
+    const reply = replies[j]
+    for (let m = 0; m < recipients.length; m++) {
+      const i = recipients[m]
+      const st = reply.statuses[m]
+      messages[slots[i]] = st !== CommandStatus.ESME_ROK || reply.id === null
+        ? { to: dests[i].digits, error: fromSmppStatus(st, refusalText(st)) }
+        : { id: bulkMemberId(reply.id, m), to: dests[i].digits, parts: prep.parts, encoding: prep.encoding, scheduled_at: null, cost: credits(reply.costs[m]), status: 'queued' }
+    }
+  }
   if (messages.every((m) => m.error !== undefined)) return messages[0].error as ApiError
   return { status: 202, body: { messages } }
 }
