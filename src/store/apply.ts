@@ -12,7 +12,7 @@ import { OpenSets } from './open-sets.js'
 import { writeMemberEarly } from './bulk.js'
 import { putEvent } from './events.js'
 import { MessageIdGenerator } from './ids.js'
-import { ByteReader, ByteWriter, FLAG_RECEIPT, FLAG_WEBHOOK, messageState, newState, readMessage, readState, writeMessage, writeState, type PartStatus, type StateRow } from './codec.js'
+import { ByteReader, ByteWriter, FLAG_RECEIPT, FLAG_WEBHOOK, messageFlags, messageState, newState, readMessage, readState, writeMessage, writeState, type MessageRow, type PartStatus, type StateRow } from './codec.js'
 import type { Dbs, Key } from './schema.js'
 import type { AcceptRequest, AcceptResult, FinalState, FinishResult } from './types.js'
 
@@ -196,12 +196,7 @@ export function applyAccept (ctx: ApplyContext, m: AcceptRequest): AcceptResult 
  * message row until its first change; kept in the cache for the commit.
  */
 export function storeMessage (ctx: ApplyContext, m: AcceptRequest, partCost: number, receivedAt: number): void {
-  const { dbs } = ctx
-  const parts = m.payloads.length
-  const key = [m.account, m.id]
-  const set = ctx.openSets.enlist(m.account, m.id)
-  const sch = m.scheduledAt !== null && m.scheduledAt > ctx.now ? Math.floor(m.scheduledAt) : null
-  dbs.messages.put(key, writeMessage(ctx.w, {
+  storeRow(ctx, m.account, m.id, {
     origin: m.origin,
     ref: m.reference,
     from: m.sender,
@@ -218,16 +213,26 @@ export function storeMessage (ctx: ApplyContext, m: AcceptRequest, partCost: num
     pc: partCost,
     rcv: receivedAt,
     vu: m.validUntil,
-    sch,
+    sch: m.scheduledAt !== null && m.scheduledAt > ctx.now ? Math.floor(m.scheduledAt) : null,
     p: m.payloads,
     cb: m.callbackUrl ?? null,
-    set
-  }))
-  const flags = (m.origin.kind === 'smpp' && (m.registeredDelivery & 3) !== 0 ? FLAG_RECEIPT : 0) | (m.callbackUrl != null ? FLAG_WEBHOOK : 0)
-  ctx.created(m.account, m.id, key, newState(partCost * parts, partCost, parts, sch, m.validUntil, receivedAt, flags, set))
-  if (sch !== null) for (let i = 0; i < parts; i++) dbs.due.put([sch, m.account, m.id, i], null)
+    set: ''
+  })
+}
+
+/** storeMessage for a row already in the table's terms; `row.set` is filled in here. */
+export function storeRow (ctx: ApplyContext, account: string, id: string, row: MessageRow): void {
+  const { dbs } = ctx
+  const parts = row.p.length
+  const key = [account, id]
+  const set = ctx.openSets.enlist(account, id)
+  row.set = set
+  dbs.messages.put(key, writeMessage(ctx.w, row))
+  const flags = messageFlags(row)
+  ctx.created(account, id, key, newState(row.pc * parts, row.pc, parts, row.sch, row.vu, row.rcv, flags, set))
+  if (row.sch !== null) for (let i = 0; i < parts; i++) dbs.due.put([row.sch, account, id, i], null)
   // The handset's answer to a reply-type message goes back to this account (the latest sender wins).
-  if (m.type === 'reply') dbs.replies.put(replyKey(m.sender, m.destination), [m.account, m.id, receivedAt])
+  if (row.type === 'reply') dbs.replies.put(replyKey(row.from, row.to), [account, id, row.rcv])
 }
 
 /** The `replies` key: both addresses as international digits, however the sides wrote them. */

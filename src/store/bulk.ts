@@ -10,27 +10,13 @@
 
 import { refusal } from '../ledger/refusal.js'
 import { bulkMemberId, bulkMemberIndex } from './ids.js'
-import { storeMessage, type ApplyContext } from './apply.js'
+import { storeRow, type ApplyContext } from './apply.js'
 import type { MessageRow } from './codec.js'
 import { BULK_HOLD, type Dbs, type Key } from './schema.js'
-import type { BulkAcceptResult, BulkMembers, BulkRef, BulkRequest, CutFor, Origin } from './types.js'
+import type { BulkAcceptResult, BulkMembers, BulkRef, BulkRequest } from './types.js'
 
-/** A stored bulk (msgpack). */
-export interface BulkRow {
-  origin: Origin
-  ref: string | null
-  from: string
-  type: string
-  dc: number
-  esm: number
-  rd: number
-  pid: number
-  pri: number
-  cut: CutFor
-  rcv: number
-  vu: number | null
-  cb: string | null
-  p: Uint8Array[]
+/** A stored bulk (msgpack): what its members share, in the message row's terms, and per member the rest. */
+export interface BulkRow extends Omit<MessageRow, 'to' | 'cc' | 'cref' | 'pc' | 'sch' | 'set'> {
   to: string[]
   cc: Array<string | null>
   cref: number[] | null
@@ -239,27 +225,7 @@ export function bulkHeld (dbs: Dbs, account: string, options?: object): number {
 /** Member i as a message: its row, an open set, and its share of the bulk's hold. */
 function writeMember (ctx: ApplyContext, account: string, bulkId: string, row: BulkRow, i: number): string {
   const id = bulkMemberId(bulkId, i)
-  storeMessage(ctx, {
-    id,
-    account,
-    origin: row.origin,
-    reference: row.ref,
-    sender: row.from,
-    destination: row.to[i],
-    country: row.cc[i],
-    type: row.type,
-    dataCoding: row.dc,
-    esmClass: row.esm,
-    registeredDelivery: row.rd,
-    payloads: row.p,
-    validUntil: row.vu,
-    scheduledAt: null,
-    protocolId: row.pid,
-    priorityFlag: row.pri,
-    concatRef: row.cref?.[i] ?? 0,
-    cutFor: row.cut,
-    callbackUrl: row.cb
-  }, row.pc[i], row.rcv)
+  storeRow(ctx, account, id, memberRow(row, i))
   row.rem -= row.pc[i] * row.p.length
   row.left--
   return id
