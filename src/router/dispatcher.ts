@@ -193,9 +193,12 @@ export class Dispatcher {
       q.marking++
       room--
       p.msg.handedOver++
-      this.store.dispatch(p.ref, p.carrier).then(() => {
+      this.store.dispatch(p.ref, p.carrier).then((sendable) => {
         q.marking--
-        this.send(q, p)
+        // Cancelled (or otherwise ended) in the store since it was queued: the store said so
+        // in the same transaction order as the cancel's answer, so it must not go out.
+        if (sendable) this.send(q, p)
+        else this.settle(p.msg)
         // The marking cap may have stopped the pump: nothing else restarts it when the pool
         // itself never filled (no 'drain' will come).
         if (q.queue.length > 0) this.pump(q)

@@ -415,12 +415,14 @@ export class Engine implements EngineApi {
 
   /** Cancels a message none of whose parts was handed to a carrier yet. */
   async cancel (job: LookupJob): Promise<number> {
-    const rec = await this.store.get(job.account, job.messageId)
-    if (rec === null) return CommandStatus.ESME_RINVMSGID
-    if (rec.parts.some((p) => p.state !== 'queued')) return CommandStatus.ESME_RCANCELFAIL
-    const live = this.live.get(rec.id)
-    if (live !== undefined) live.cancelled = true
-    for (const p of rec.parts) await this.store.finish({ account: rec.account, id: rec.id, part: p.part }, 'failed', 'cancelled by the customer')
+    // Decided by the store, in order with the dispatch marks: a part being handed over makes it
+    // too late; once cancelled, a mark still on its way is refused and the part is not sent.
+    const outcome = await this.store.cancel(job.account, job.messageId)
+    if (outcome === 'not_found') return CommandStatus.ESME_RINVMSGID
+    if (outcome !== 'ok') return CommandStatus.ESME_RCANCELFAIL
+    const live = this.live.get(job.messageId)
+    if (live !== undefined && live.account === job.account) live.cancelled = true
+    this.messageDone({ account: job.account, id: job.messageId, part: 0 })
     return CommandStatus.ESME_ROK
   }
 

@@ -256,16 +256,38 @@ export function dropDue (dbs: Dbs, account: string, id: string, part: number, p:
   }
 }
 
-export function applyDispatch (ctx: ApplyContext, account: string, id: string, part: number, carrierId: string): void {
+/**
+ * Marks a part as handed to a carrier. False when it may not be sent: unknown, final (a cancel
+ * or an expiry got there first) or already accepted by a carrier. A part already marked (a
+ * failover or resend in this run) may be sent again: true, and nothing changes.
+ */
+export function applyDispatch (ctx: ApplyContext, account: string, id: string, part: number, carrierId: string): boolean {
   const l = ctx.state(account, id)
   const p = l?.row.st[part]
-  if (l === undefined || p === undefined || p.st !== 'queued') return
+  if (l === undefined || p === undefined || p.chg !== 0 || isFinal(p.st)) return false
+  if (p.st !== 'queued') return true
   p.st = 'submitting'
   p.d = ctx.now
   p.cid = carrierId
   p.n++
   dropDue(ctx.dbs, account, id, part, p)
   ctx.touch(l)
+  return true
+}
+
+export type CancelOutcome = 'ok' | 'not_found' | 'handed_over'
+
+/**
+ * A customer's cancel: every part failed, credit released — only if no part was handed to a
+ * carrier yet, decided in the same transaction as the dispatch marks, so a part is either
+ * cancelled or sent, never both (applyDispatch refuses a final part).
+ */
+export function applyCancel (ctx: ApplyContext, account: string, id: string, at: number): CancelOutcome {
+  const l = ctx.state(account, id)
+  if (l === undefined) return 'not_found'
+  for (const p of l.row.st) if (p.st !== 'queued' || p.chg !== 0) return 'handed_over'
+  for (let i = 0; i < l.row.st.length; i++) applyFinish(ctx, account, id, i, 'failed', 'cancelled by the customer', at)
+  return 'ok'
 }
 
 export function applyCommit (ctx: ApplyContext, account: string, id: string, part: number, carrierId: string, cmid: string): void {

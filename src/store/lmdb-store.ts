@@ -14,7 +14,7 @@ import { canonicalCarrierId, readPartRef } from './carrier-id.js'
 import { idFloor, MessageIdGenerator } from './ids.js'
 import { Op, OpKind } from './ops.js'
 import { recover } from './recovery.js'
-import { replyKey } from './apply.js'
+import { replyKey, type CancelOutcome } from './apply.js'
 import { findBulk, isPending, memberRow, pendingMembers, type BulkRow } from './bulk.js'
 import { addMoPart, claimStaleMoSets, moSetDone } from './mo-parts.js'
 import { ByteReader, messageFlags, newState, readMessage, readState, type MessageRow, type StateRow } from './codec.js'
@@ -154,8 +154,12 @@ export class LmdbStore implements MessageStore, DocStore {
     return this.write<BulkMembers>(new Op(OpKind.EXPAND_BULK, account, id, 0, max, null, null))
   }
 
-  dispatch (ref: PartRef, carrierId: string): Promise<void> {
-    return this.write(new Op(OpKind.DISPATCH, ref.account, ref.id, ref.part, 0, carrierId, null))
+  dispatch (ref: PartRef, carrierId: string): Promise<boolean> {
+    return this.write<boolean>(new Op(OpKind.DISPATCH, ref.account, ref.id, ref.part, 0, carrierId, null))
+  }
+
+  cancel (account: string, id: string, at = Date.now()): Promise<CancelOutcome> {
+    return this.write<CancelOutcome>(new Op(OpKind.CANCEL, account, id, 0, at, null, null))
   }
 
   commit (ref: PartRef, carrierId: string, carrierMessageId: string): Promise<void> {

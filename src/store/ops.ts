@@ -27,7 +27,8 @@ export const OpKind = {
   EVENT_RETRY: 22,
   EVENT_EXPIRE: 23,
   ACCEPT_BULK: 24,
-  EXPAND_BULK: 25
+  EXPAND_BULK: 25,
+  CANCEL: 26
 } as const
 export type OpKind = (typeof OpKind)[keyof typeof OpKind]
 

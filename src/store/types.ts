@@ -245,8 +245,17 @@ export interface MessageStore {
    * nothing is left or the bulk is unknown.
    */
   expandBulk: (account: string, id: string, max: number) => Promise<BulkMembers>
-  /** Records that parts were handed to a carrier (optional step; lets recovery tell in-flight from queued). */
-  dispatch: (ref: PartRef, carrierId: string) => Promise<void>
+  /**
+   * Records that a part is being handed to a carrier (lets recovery tell in-flight from queued).
+   * Resolves false when it must not be sent: final meanwhile (cancelled, expired), accepted by a
+   * carrier already, or unknown.
+   */
+  dispatch: (ref: PartRef, carrierId: string) => Promise<boolean>
+  /**
+   * A customer's cancel (cancel_sm): every part failed and its credit released, in one
+   * transaction with the check that no part was handed over yet ('handed_over' otherwise).
+   */
+  cancel: (account: string, id: string, at?: number) => Promise<'ok' | 'not_found' | 'handed_over'>
   /** The carrier accepted the part: its hold becomes a charge and the receipt index learns its id. */
   commit: (ref: PartRef, carrierId: string, carrierMessageId: string) => Promise<void>
   /** Several commits in one queued write (the router's submit_sm_resp batch): one promise. */

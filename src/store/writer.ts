@@ -13,7 +13,7 @@ import type { Pricing } from '../ledger/pricing.js'
 import { applyAdjust, applyEnsureAccount, applyHlr, applyHold, applyHoldEnd, applyTopUp, applyTransfer } from '../ledger/apply.js'
 import type { LowCreditAlert } from '../ledger/types.js'
 import { ClosedError } from '../errors.js'
-import { ApplyContext, applyAccept, applyCommit, applyDispatch, applyFinish, applyPrune, applyRetry } from './apply.js'
+import { ApplyContext, applyAccept, applyCancel, applyCommit, applyDispatch, applyFinish, applyPrune, applyRetry } from './apply.js'
 import type { Durability } from './config.js'
 import { Op, OpKind } from './ops.js'
 import { applyReplace } from './replace.js'
@@ -173,7 +173,8 @@ export class Writer {
       }
       case OpKind.ACCEPT_BULK: op.result = applyAcceptBulk(ctx, op.bulk!); this.stats.messages += op.bulk!.destinations.length; break
       case OpKind.EXPAND_BULK: op.result = applyExpandBulk(ctx, op.account, op.id, op.amount); break
-      case OpKind.DISPATCH: applyDispatch(ctx, op.account, op.id, op.part, op.s1 as string); break
+      case OpKind.DISPATCH: op.result = applyDispatch(ctx, op.account, op.id, op.part, op.s1 as string); break
+      case OpKind.CANCEL: op.result = applyCancel(ctx, op.account, op.id, op.amount); break
       case OpKind.COMMIT: applyCommit(ctx, op.account, op.id, op.part, op.s1 as string, op.s2 as string); break
       case OpKind.COMMIT_MANY: {
         const items = op.commits ?? []
