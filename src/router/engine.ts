@@ -63,6 +63,8 @@ export class Engine implements EngineApi {
   /** Due parts already loaded into memory, so a slow poll doesn't load them twice. */
   private readonly loading = new Set<string>()
   private readonly live = new Map<string, OutMessage>()
+  /** Messages a replace_sm is rewriting: whoever loads one meanwhile holds the old text, so doesn't queue it. */
+  private readonly replacing = new Set<string>()
   /** Accepted messages waiting in the store for room in memory (router.memory_queue), oldest first. */
   private readonly spool = new Fifo<Spooled>()
   /** Messages the spool stands for (a bulk entry stands for its members left). */
@@ -440,6 +442,16 @@ export class Engine implements EngineApi {
       live.cancelled = true
       this.live.delete(job.messageId)
     }
+    // Until it is queued again below, a refill, expansion or load that read the old text leaves it alone.
+    this.replacing.add(job.messageId)
+    try {
+      return await this.replaceStored(job, live)
+    } finally {
+      this.replacing.delete(job.messageId)
+    }
+  }
+
+  private async replaceStored (job: ReplaceJob, live: OutMessage | undefined): Promise<number> {
     const outcome = await this.store.replace(job.account, job.messageId, {
       payloads: job.bodies, scheduledAt: job.scheduledAt, validUntil: job.validUntil, registeredDelivery: job.registeredDelivery
     })
@@ -568,7 +580,7 @@ export class Engine implements EngineApi {
         this.spooledBy(-1)
         const rec = await this.store.get(s.account, s.id)
         const parts = rec === null || (rec.scheduledAt !== null && rec.scheduledAt > Date.now()) ? [] : rec.parts.filter((p) => p.state === 'queued').map((p) => p.part)
-        if (rec === null || parts.length === 0 || this.live.has(rec.id)) {
+        if (rec === null || parts.length === 0 || this.live.has(rec.id) || this.replacing.has(rec.id)) {
           if (s.counted > 0) this.count(s.account, -1)
           continue
         }
@@ -596,10 +608,14 @@ export class Engine implements EngineApi {
     const got = await this.store.expandBulk(s.account, s.id, room)
     const n = got.ids.length
     for (let k = 0; k < n; k++) {
+      const counted = s.counted > 0
+      if (counted) s.counted--
+      // A replace_sm wrote it meanwhile (it queues the new text itself).
+      if (this.live.has(got.ids[k]) || this.replacing.has(got.ids[k])) { if (counted) this.count(s.account, -1); continue }
       const msg = new OutMessage(s.account, got.ids[k], got.type as OutMessage['type'], got.sender, /^\d+$/.test(got.sender) ? 'numeric' : 'alpha',
         got.destinations[k], got.countries[k] ?? '', got.dataCoding, got.esmClass, got.protocolId, got.priorityFlag,
         got.payloads, got.concatRefs[k], got.cutFor, got.validUntil ?? Number.MAX_SAFE_INTEGER)
-      if (s.counted > 0) { msg.counted = true; s.counted-- }
+      msg.counted = counted
       this.live.set(msg.id, msg)
       this.dispatcher!.enqueue(msg)
     }
@@ -643,7 +659,7 @@ export class Engine implements EngineApi {
     }
     for (const list of byMessage.values()) {
       const rec = await this.store.get(list[0].account, list[0].id)
-      if (rec === null) continue
+      if (rec === null || this.replacing.has(rec.id)) { for (const r of list) this.loading.delete(`${r.id}/${r.part}`); continue }
       const parts = list.map((r) => r.part).filter((i) => rec.parts[i]?.state === 'queued')
       if (parts.length === 0) { for (const r of list) this.loading.delete(`${r.id}/${r.part}`); continue }
       if (recovering && this.memoryFull()) {
