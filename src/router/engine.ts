@@ -67,7 +67,13 @@ export class Engine implements EngineApi {
   private readonly replacing = new Set<string>()
   /** Accepted messages waiting in the store for room in memory (router.memory_queue), oldest first. */
   private readonly spool = new Fifo<Spooled>()
-  /** Messages the spool stands for (a bulk entry stands for its members left). */
+  /**
+   * Bulks waiting the same way, oldest first. A lane of their own, served after `spool`: a
+   * message submitted one by one (an OTP over SMPP, a single POST) overtakes a bulk backlog of
+   * any size instead of waiting for all of it.
+   */
+  private readonly bulkSpool = new Fifo<Spooled>()
+  /** Messages both spools stand for (a bulk entry stands for its members left). */
   private spooled = 0
   private refilling = false
   /** deliver_sm answers waiting for a held receipt to resolve. */
@@ -552,8 +558,9 @@ export class Engine implements EngineApi {
 
   /** The message (or bulk) waits in the store; the engine keeps its id, in order. */
   private toSpool (s: Spooled): void {
-    this.spool.push(s)
-    this.spooledBy(s.bulk ? s.left : 1)
+    if (s.bulk) this.bulkSpool.push(s)
+    else this.spool.push(s)
+    this.spooledBy(s.left)
   }
 
   private spooledBy (n: number): void {
@@ -563,7 +570,7 @@ export class Engine implements EngineApi {
 
   /** Refills from the spool once the memory queue is down to 90%: loads come in batches, not one per settle. */
   private maybeRefill (): void {
-    if (this.spool.length > 0 && !this.refilling && this.live.size < Math.max(1, Math.floor(this.config.router.memoryQueue * 0.9))) void this.refill()
+    if (this.spool.length + this.bulkSpool.length > 0 && !this.refilling && this.live.size < Math.max(1, Math.floor(this.config.router.memoryQueue * 0.9))) void this.refill()
   }
 
   /**
@@ -574,8 +581,8 @@ export class Engine implements EngineApi {
   private async refill (): Promise<void> {
     this.refilling = true
     try {
-      while (this.spool.length > 0 && this.live.size < this.config.router.memoryQueue && this.closing === null) {
-        if (this.spool.peek()!.bulk) { await this.expand(this.spool.peek()!); continue }
+      while (this.spool.length + this.bulkSpool.length > 0 && this.live.size < this.config.router.memoryQueue && this.closing === null) {
+        if (this.spool.length === 0) { await this.expand(this.bulkSpool.peek()!); continue }
         const s = this.spool.shift()!
         this.spooledBy(-1)
         const rec = await this.store.get(s.account, s.id)
@@ -598,8 +605,8 @@ export class Engine implements EngineApi {
   }
 
   /**
-   * The next members of the bulk at the spool's head become messages (one store write) and go
-   * into memory; the entry leaves the spool once its bulk is done. Members counted in the queue
+   * The next members of the oldest spooled bulk become messages (one store write) and go into
+   * memory; the entry leaves the bulk spool once its bulk is done. Members counted in the queue
    * limits pass their count on to their messages; members that never come (cancelled early,
    * refused) only leave the count.
    */
@@ -622,7 +629,7 @@ export class Engine implements EngineApi {
     s.left -= n
     this.spooledBy(-n)
     if (got.done || n === 0) {
-      this.spool.shift()
+      this.bulkSpool.shift()
       this.spooledBy(-s.left)
       if (s.counted > 0) this.count(s.account, -s.counted)
     }

@@ -261,3 +261,20 @@ t.test('engine in a worker thread: pending members found by id and all delivered
   t.equal(bal.held, 0)
   t.same(await reconciled(api.router), { ok: true, problems: [] })
 })
+
+t.test('a message submitted one by one overtakes a bulk backlog', async (t) => {
+  // 300 bulk members at 50/s are six seconds of backlog; an SMPP submit made after them must not wait for all of it.
+  const api = await startApi(t, { demoCredit: 100_000, carrierIt: 'tps: 50', router: 'memory_queue: 5' })
+  const { router } = api
+  const r = await api.call('POST', '/v1/messages', { to: dests(300), from: 'Instrada', text: 'bulk' })
+  t.equal(r.status, 202)
+  const c = await Customer.bind(router.port)
+  t.teardown(() => c.close())
+  const single = await c.submit({ destination_addr: '393475551234', short_message: 'your code is 1234' })
+  t.equal(single.status, 0)
+  t.ok(await waitFor(async () => mtOf(router).includes('393475551234'), 10_000), 'the single message is sent')
+  const ahead = mtOf(router).indexOf('393475551234')
+  t.ok(ahead >= 0 && ahead < 60, `it went out after ${ahead} bulk members, not after the 300`)
+  t.ok(await waitFor(async () => mtOf(router).length === 301, 20_000), 'and the bulk goes on: all 301 sent')
+  t.equal(new Set(mtOf(router)).size, 301, 'each once')
+})
