@@ -109,7 +109,7 @@ export class Intake {
    * engine gets (and keeps) one copy instead of one per recipient.
    */
   prepare (account: AccountRuntime, s: Submission, now = Date.now(), memo: BodiesMemo | null = null): IntakeResult {
-    if (account.config.limits.suspended) return refuse(CommandStatus.INSTRADA_RACCTSUSPENDED, `account '${account.id}' is suspended`)
+    if (account.config.limits.suspended) return suspended(account)
     const accepted = account.policy.accept({ type: s.type, from: s.from, fromTon: s.fromTon, to: s.to, toTon: s.toTon }, s.content, s.encoding ?? 'auto')
     if (accepted instanceof Violation) return { ok: false, status: accepted.smppStatus, reason: `${accepted.reason}: ${accepted.message}`, violation: accepted }
     const msg = accepted.message
@@ -119,12 +119,10 @@ export class Intake {
     if (typeof validUntil === 'string') return refuse(CommandStatus.ESME_RINVEXPIRY, validUntil)
     const senderKind = /^\d+$/.test(accepted.source.addr) ? 'numeric' : 'alpha'
     const plan = this.routes.plan({ account: account.id, type: accepted.type, destination: accepted.dest.addr, country: accepted.country, senderKind })
-    if (plan.length === 0) return refuse(CommandStatus.INSTRADA_RNOROUTE, `no route for ${accepted.dest.addr} (${accepted.country || 'unknown country'})`)
-    if (!account.tps.tryTake(msg.parts, now)) return refuse(CommandStatus.ESME_RTHROTTLED, `over ${account.config.limits.tps} parts/s`)
+    if (plan.length === 0) return noRoute(accepted.dest.addr, accepted.country)
+    if (!account.tps.tryTake(msg.parts, now)) return throttled(account)
     const concatRef = msg.parts > 1 ? nextRef(this.refs, accepted.dest.addr) : 0
-    // Bodies are cut for the first carrier's method; udh16 leaves room for either header, and
-    // a failover carrier using udh16 after an 8-bit cut falls back to udh8 (carriers/submit.ts).
-    const room = this.concatOf.get(plan[0]) === 'udh16' ? 'udh16' : 'udh8'
+    const room = this.roomOf(plan)
     // Bodies never hold the concat reference (the carrier adds the header), so equal texts cut for the same room are equal.
     const key = memo !== null && msg.encoding !== 'binary' && msg.customerBytes === null ? `${room}\u0000${msg.dataCoding}\u0000${msg.text}` : null
     let cut = key !== null ? memo!.get(key) : undefined
@@ -167,7 +165,7 @@ export class Intake {
   prepareBulk (account: AccountRuntime, s: BulkSubmission, dests: readonly Msisdn[], now = Date.now()): BulkIntake {
     const n = dests.length
     const out: BulkIntake = { refused: new Array(n).fill(null), jobs: [], parts: 0, encoding: 'gsm7' }
-    if (account.config.limits.suspended) { out.refused.fill(refuse(CommandStatus.INSTRADA_RACCTSUSPENDED, `account '${account.id}' is suspended`)); return out }
+    if (account.config.limits.suspended) { out.refused.fill(suspended(account)); return out }
     const validUntil = this.validityOf(s.validity, now, now)
     if (typeof validUntil === 'string') { out.refused.fill(refuse(CommandStatus.ESME_RINVEXPIRY, validUntil)); return out }
     const policy = account.policy
@@ -186,10 +184,10 @@ export class Intake {
       if (msg instanceof Violation) { out.refused[i] = violated(msg); continue }
       const senderKind = /^\d+$/.test(source.addr) ? 'numeric' : 'alpha'
       const plan = this.routes.plan({ account: account.id, type, destination: dest.digits, country: dest.country, senderKind })
-      if (plan.length === 0) { out.refused[i] = refuse(CommandStatus.INSTRADA_RNOROUTE, `no route for ${dest.digits} (${dest.country || 'unknown country'})`); continue }
-      if (!account.tps.tryTake(msg.parts, now)) { out.refused[i] = refuse(CommandStatus.ESME_RTHROTTLED, `over ${account.config.limits.tps} parts/s`); continue }
-      // Cut for the first carrier's method, as prepare() does: one group per header room (and sender).
-      const room = this.concatOf.get(plan[0]) === 'udh16' ? 'udh16' : 'udh8'
+      if (plan.length === 0) { out.refused[i] = noRoute(dest.digits, dest.country); continue }
+      if (!account.tps.tryTake(msg.parts, now)) { out.refused[i] = throttled(account); continue }
+      // One group per header room (roomOf) and sender.
+      const room = this.roomOf(plan)
       const key = `${room}\u0000${source.addr}`
       let g = filling.get(key)
       if (g === undefined || g.recipients.length >= BULK_CHUNK) {
@@ -261,6 +259,14 @@ export class Intake {
     // Cut as the stored message was: its concat reference and header room stay valid.
     const { bodies } = cutBodies(msg, rec.cutFor, rec.concatRef)
     return { ok: true, bodies, scheduledAt, validUntil, registeredDelivery: r.registeredDelivery }
+  }
+
+  /**
+   * Bodies are cut for the first carrier's method: udh16 leaves room for either header, and a
+   * failover carrier using udh16 after an 8-bit cut falls back to udh8 (carriers/submit.ts).
+   */
+  private roomOf (plan: readonly string[]): 'udh16' | 'udh8' {
+    return this.concatOf.get(plan[0]) === 'udh16' ? 'udh16' : 'udh8'
   }
 
   /** null = send now; a string = why the schedule is refused (0x61). */
@@ -336,6 +342,18 @@ function cutBodies (msg: PreparedMessage, room: 'udh16' | 'udh8', concatRef: num
   const headerless = msg.parts > 1 && split.method !== 'sar'
   const bodies = split.parts.map((p) => headerless ? p.shortMessage.subarray(p.shortMessage[0] + 1) : p.shortMessage)
   return { bodies, cutFor: split.method === 'udh16' ? 'udh16' : 'udh8' }
+}
+
+function suspended (account: AccountRuntime): Refusal {
+  return refuse(CommandStatus.INSTRADA_RACCTSUSPENDED, `account '${account.id}' is suspended`)
+}
+
+function noRoute (destination: string, country: string): Refusal {
+  return refuse(CommandStatus.INSTRADA_RNOROUTE, `no route for ${destination} (${country || 'unknown country'})`)
+}
+
+function throttled (account: AccountRuntime): Refusal {
+  return refuse(CommandStatus.ESME_RTHROTTLED, `over ${account.config.limits.tps} parts/s`)
 }
 
 function refuse (status: number, reason: string): Refusal {
