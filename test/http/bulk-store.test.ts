@@ -278,3 +278,40 @@ t.test('a message submitted one by one overtakes a bulk backlog', async (t) => {
   t.ok(await waitFor(async () => mtOf(router).length === 301, 20_000), 'and the bulk goes on: all 301 sent')
   t.equal(new Set(mtOf(router)).size, 301, 'each once')
 })
+
+t.test('a long text to two carriers with different headers, and a request past one chunk', async (t) => {
+  const api = await startApi(t, { demoCredit: 1_000_000 })
+  const { router } = api
+  // sim-it takes 8-bit references, sim-world 16-bit (test/router/helpers.ts): one bulk per header room.
+  const text = 'Bulk campaign text long enough for two parts. '.repeat(4).trim()
+  const to = ['393471000001', '393471000002', '393471000003', '447700900001', '447700900002']
+  const r = await api.call('POST', '/v1/messages', { to, from: 'Instrada', text })
+  t.equal(r.status, 202)
+  t.same(r.body.messages.map((m: Entry) => [m.to, m.parts, m.status]), to.map((d) => [d, 2, 'queued']), 'every recipient in the order given, two parts each')
+  const whole = async (): Promise<Array<{ to: string, text: string, complete: boolean }>> => {
+    const views = [...router.simulator!.carrier('sim-it').recent.assembled(), ...router.simulator!.carrier('sim-world').recent.assembled()]
+    return views.filter((v) => v.direction === 'mt').map((v) => ({ to: v.to, text: v.text, complete: v.complete }))
+  }
+  t.ok(await waitFor(async () => (await whole()).filter((v) => v.complete).length === 5, 10_000), 'each recipient gets a whole message')
+  t.same((await whole()).map((v) => [v.to, v.text]).sort(), to.map((d) => [d, text]).sort(), 'the text reassembled, for both header sizes')
+  const vias = (name: string): string[] => [...new Set(router.simulator!.carrier(name).recent.view().filter((m) => m.direction === 'mt').map((m) => m.part?.via ?? 'none'))]
+  t.same(vias('sim-it'), ['udh8'], 'Italy: 8-bit references')
+  t.same(vias('sim-world'), ['udh16'], 'the UK: 16-bit references')
+  for (const m of r.body.messages as Entry[]) {
+    t.ok(await waitFor(async () => (await api.call('GET', `/v1/messages/${m.id!}`)).body.status === 'delivered', 10_000), `${m.to} delivered`)
+  }
+
+  const before = (await router.store.ledger.balance('demo'))!
+  const many = await api.call('POST', '/v1/messages', { to: dests(2500), from: 'Instrada', text: 'many' })
+  t.equal(many.status, 202)
+  const ids = (many.body.messages as Entry[]).map((m) => m.id)
+  t.equal(new Set(ids).size, 2500, '2,500 distinct ids across three bulks')
+  t.same(many.body.messages.map((m: Entry) => m.to), dests(2500), 'in the order given')
+  const after = (await router.store.ledger.balance('demo'))!
+  t.ok(before.available - after.available === 2500 * 1000, 'credit for all 2,500 taken at the answer (held or already charged)')
+  const last = await api.call('GET', `/v1/messages/${ids[2499]!}`)
+  t.match(last, { status: 200, body: { id: ids[2499], to: dest(2499) } }, 'the last recipient found by its id')
+  t.ok(await waitFor(async () => (await router.store.ledger.balance('demo'))!.held === 0, 20_000), 'all 2,500 settled')
+  const [rec] = await router.store.ledger.reconcile('demo')
+  t.same(rec.problems, [], 'the books reconcile')
+})
