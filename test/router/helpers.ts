@@ -13,9 +13,12 @@ import { Customer } from './customer.js'
 // Ports come from 20000–31999, below Linux's ephemeral range (32768–60999): a port the OS hands
 // out for listen(0) can meanwhile become the local port of some other test's outgoing connection
 // (tap runs test files in parallel), and the listen that follows then fails with EADDRINUSE.
-// Each process walks the range from a random start; every candidate is checked by listening on it.
-const LOW = 20_000
-const SPAN = 12_000
+// The range is split in four by tap's job slot (TAP_JOB_ID: test files running at the same time
+// have different slots), so two files running together never walk the same ports — a port checked
+// free by one and listened on a moment later could otherwise be taken by the other in between.
+// Each process walks its part from a random start; every candidate is checked by listening on it.
+const SPAN = 3_000
+const LOW = 20_000 + (Number(process.env.TAP_JOB_ID ?? 0) % 4) * SPAN
 let nextPort = LOW + Math.floor(Math.random() * SPAN)
 
 async function tryListen (port: number): Promise<boolean> {
@@ -32,7 +35,7 @@ export async function freePort (): Promise<number> {
     nextPort = LOW + ((nextPort - LOW + 1) % SPAN)
     if (await tryListen(port)) return port
   }
-  throw new Error('no free loopback port in 20000–31999')
+  throw new Error(`no free loopback port in ${LOW}–${LOW + SPAN - 1}`)
 }
 
 /** `n` distinct free ports (taken one after another from this process's walk, so never the same). */
