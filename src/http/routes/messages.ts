@@ -131,16 +131,12 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
     }, to, now)
   }
   const entries: Entry[] = []
-  const seen = new Set<string>()
   const memo: BodiesMemo = new Map()
-  for (const raw of to) {
-    // Duplicates are found on the normalised number: '+39 347…' and '39347…' are one recipient.
-    const dest = account.policy.checkDestination(raw, -1)
-    const k = dest instanceof Violation ? raw : dest.digits
-    if (seen.has(k)) continue
-    seen.add(k)
+  const recipients = distinct(account, to)
+  for (let n = 0; n < recipients.length; n++) {
+    const raw = recipients[n].raw
     // Blocks: the first `size` distinct recipients go at the schedule, each next block `interval` later.
-    const block = blocks === null ? 0 : Math.floor((seen.size - 1) / blocks.size)
+    const block = blocks === null ? 0 : Math.floor(n / blocks.size)
     const at = blocks === null || block === 0 ? schedule : (schedule ?? now) + block * blocks.intervalMs
     const content = variables === null ? text : render(text, variables[raw], raw)
     if (content instanceof ApiError) { entries.push({ to: raw, result: content }); continue }
@@ -185,15 +181,9 @@ async function accept (deps: MessagesDeps, account: AccountRuntime, body: Record
  */
 async function acceptBulk (deps: MessagesDeps, account: AccountRuntime, s: BulkSubmission & { callbackUrl: string | null }, to: string[], now: number): Promise<Reply | ApiError> {
   const messages: Array<Record<string, unknown>> = []
-  const seen = new Set<string>()
   const dests: Msisdn[] = []
   const slots: number[] = []
-  for (const raw of to) {
-    // Duplicates are found on the normalised number: '+39 347…' and '39347…' are one recipient.
-    const dest = account.policy.checkDestination(raw, -1)
-    const k = dest instanceof Violation ? raw : dest.digits
-    if (seen.has(k)) continue
-    seen.add(k)
+  for (const { raw, dest } of distinct(account, to)) {
     if (dest instanceof Violation) { messages.push({ to: raw, error: fromViolation(dest) }); continue }
     slots.push(messages.length)
     messages.push({ to: raw })
@@ -221,6 +211,20 @@ async function acceptBulk (deps: MessagesDeps, account: AccountRuntime, s: BulkS
   }
   if (messages.every((m) => m.error !== undefined)) return messages[0].error as ApiError
   return { status: 202, body: { messages } }
+}
+
+/** The recipients once each, in order: duplicates are found on the normalised number ('+39 347…' and '39347…' are one). */
+function distinct (account: AccountRuntime, to: string[]): Array<{ raw: string, dest: Msisdn | Violation }> {
+  const out: Array<{ raw: string, dest: Msisdn | Violation }> = []
+  const seen = new Set<string>()
+  for (const raw of to) {
+    const dest = account.policy.checkDestination(raw, -1)
+    const k = dest instanceof Violation ? raw : dest.digits
+    if (seen.has(k)) continue
+    seen.add(k)
+    out.push({ raw, dest })
+  }
+  return out
 }
 
 function refusalText (status: number): string {
