@@ -79,6 +79,8 @@ t.test('suspend: binds refused, live binds dropped, HTTP 403; resume', async (t)
   await t.rejects(Customer.bind(s.router.port), /bind refused: 0xd/, 'new binds get ESME_RBINDFAIL')
   t.match(await s.call('POST', '/v1/messages', { to: '393471234567', from: 'Instrada', text: 'x' }, DEMO_KEY),
     { status: 403, body: { error: { reason: 'ACCOUNT_SUSPENDED', smpp_status: 'INSTRADA_RACCTSUSPENDED' } } })
+  t.match(await s.call('POST', '/v1/messages', { to: ['393471234567', '393471234568'], from: 'Instrada', text: 'x' }, DEMO_KEY),
+    { status: 403, body: { error: { reason: 'ACCOUNT_SUSPENDED' } } }, 'a bulk request too')
   t.match(await s.call('POST', '/v1/admin/accounts/demo/resume'), { status: 200, body: { suspended: false } })
   const back = await Customer.bind(s.router.port)
   t.equal((await back.submit({ short_message: 'hi' })).status, 0)

@@ -52,6 +52,8 @@ t.test('reload: routes from the file; a bad file changes nothing; the overlay is
   writeFileSync(s.file, good.replace("  - { name: world, carrier: sim-world }\n", ''))
   t.match(await s.call('POST', '/v1/admin/reload'), { status: 200 })
   t.match(await s.call('POST', '/v1/messages', { to: '447700900123', from: 'Instrada', text: 'x' }, 'demo-api-key'), { status: 422, body: { error: { reason: 'NO_ROUTE' } } })
+  const mixed = await s.call('POST', '/v1/messages', { to: ['447700900123', '393471234567'], from: 'Instrada', text: 'x' }, 'demo-api-key')
+  t.match(mixed, { status: 202, body: { messages: [{ to: '447700900123', error: { reason: 'NO_ROUTE' } }, { to: '393471234567', status: 'queued' }] } }, 'a bulk request: the unroutable recipient refused in its entry')
   t.match(await s.call('GET', '/v1/admin/accounts/demo'), { body: { window: 7, source: 'file+admin' } })
 })
 

@@ -3,7 +3,7 @@
 // a member is pending, and every read (get, search pages, recipient filter, CSV, stats), an SMPP
 // cancel_sm, a restart and the ledger's reconcile must treat it as the queued message it stands for.
 
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +15,13 @@ const dest = (i: number): string => `39347100${String(1000 + i)}`
 const dests = (n: number): string[] => Array.from({ length: n }, (_, i) => dest(i))
 
 interface Entry { id?: string, to: string, parts?: number, encoding?: string, cost?: number, status?: string, error?: { code: string, reason: string } }
+
+/** POSTs one text to dest(0)…dest(n − 1) and checks the 202; the answer's entries. */
+async function postBulk (t: Test, api: Api, n: number, text: string): Promise<Entry[]> {
+  const r = await api.call('POST', '/v1/messages', { to: dests(n), from: 'Instrada', text })
+  t.equal(r.status, 202, `${n} recipients accepted`)
+  return r.body.messages as Entry[]
+}
 
 async function gauge (router: Router, name: string): Promise<number> {
   const m = (await router.registry.getMetricsAsJSON()).find((x) => x.name === name)
@@ -55,9 +62,7 @@ t.test('pending members read as queued messages: get, search pages, recipient, C
   const before = (await router.store.ledger.balance('demo'))!
   const N = 300
   const to = dests(N)
-  const r = await api.call('POST', '/v1/messages', { to, from: 'Instrada', text: 'bulk store' })
-  t.equal(r.status, 202)
-  const messages = r.body.messages as Entry[]
+  const messages = await postBulk(t, api, N, 'bulk store')
   t.equal(messages.length, N, 'one entry per recipient')
   t.same(messages.filter((m) => m.error !== undefined), [], 'none refused')
   t.same(messages.map((m) => m.to), to, 'in request order')
@@ -129,9 +134,7 @@ t.test('cancel_sm of a pending member writes it early and cancels it: never sent
   const before = (await router.store.ledger.balance('demo'))!
   const N = 100
   const to = dests(N)
-  const r = await api.call('POST', '/v1/messages', { to, from: 'Instrada', text: 'cancel one' })
-  t.equal(r.status, 202)
-  const messages = r.body.messages as Entry[]
+  const messages = await postBulk(t, api, N, 'cancel one')
   t.ok(messages.every((m) => m.status === 'queued'), 'all accepted')
   const victim = messages[N - 1]
   const spooled = await gauge(router, 'instrada_spooled_messages')
@@ -209,9 +212,7 @@ t.test('partial credit: the members past the credit are refused in their entries
   const { router } = api
   const N = 12
   const to = dests(N)
-  const r = await api.call('POST', '/v1/messages', { to, from: 'Instrada', text: 'partial' })
-  t.equal(r.status, 202)
-  const messages = r.body.messages as Entry[]
+  const messages = await postBulk(t, api, N, 'partial')
   const accepted = messages.filter((m) => m.error === undefined)
   const bal = (await router.store.ledger.balance('demo'))!
   t.equal(accepted.length, 7, 'as many accepted as the credit covers')
@@ -246,9 +247,7 @@ t.test('engine in a worker thread: pending members found by id and all delivered
   const api = await startApi(t, { workers: 1, demoCredit: 10000, carrierIt: 'tps: 100', router: 'memory_queue: 5' })
   const N = 50
   const to = dests(N)
-  const r = await api.call('POST', '/v1/messages', { to, from: 'Instrada', text: 'worker bulk' })
-  t.equal(r.status, 202)
-  const messages = r.body.messages as Entry[]
+  const messages = await postBulk(t, api, N, 'worker bulk')
   t.ok(messages.every((m) => m.status === 'queued' && m.cost === 1), 'all accepted')
   const ids = messages.map((m) => m.id!)
   t.equal(new Set(ids).size, N)
