@@ -12,7 +12,7 @@ import { refusal } from '../ledger/refusal.js'
 import { bulkMemberId, bulkMemberIndex } from './ids.js'
 import { storeRow, type ApplyContext } from './apply.js'
 import type { MessageRow } from './codec.js'
-import { BULK_HOLD, type Dbs, type Key } from './schema.js'
+import { BULK_HOLD, MAX_STR, type Dbs, type Key } from './schema.js'
 import type { BulkAcceptResult, BulkMembers, BulkRef, BulkRequest } from './types.js'
 
 /** A stored bulk (msgpack): what its members share, in the message row's terms, and per member the rest. */
@@ -218,7 +218,7 @@ export function pendingBulks (dbs: Dbs, options?: object): BulkRef[] {
 /** The credit held for the account's bulks (reconcile). */
 export function bulkHeld (dbs: Dbs, account: string, options?: object): number {
   let held = 0
-  for (const { value } of dbs.bulks.getRange({ start: [account, ''], end: [account, '\uffff'], ...options })) held += (value as BulkRow).rem
+  for (const { value } of dbs.bulks.getRange({ start: [account, ''], end: [account, MAX_STR], ...options })) held += (value as BulkRow).rem
   return held
 }
 
