@@ -14,7 +14,7 @@ import { putEvent } from './events.js'
 import { MessageIdGenerator } from './ids.js'
 import { ByteReader, ByteWriter, FLAG_RECEIPT, FLAG_WEBHOOK, messageFlags, messageState, newState, readMessage, readState, writeMessage, writeState, type MessageRow, type PartStatus, type StateRow } from './codec.js'
 import type { Dbs, Key } from './schema.js'
-import type { AcceptRequest, AcceptResult, FinalState, FinishResult } from './types.js'
+import type { AcceptRequest, AcceptResult, CancelOutcome, FinalState, FinishResult } from './types.js'
 
 /** A message's state row as this writer last saw it. */
 interface Live {
@@ -274,8 +274,6 @@ export function applyDispatch (ctx: ApplyContext, account: string, id: string, p
   ctx.touch(l)
   return true
 }
-
-export type CancelOutcome = 'ok' | 'not_found' | 'handed_over'
 
 /**
  * A customer's cancel: every part failed, credit released — only if no part was handed to a

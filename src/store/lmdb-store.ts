@@ -14,13 +14,13 @@ import { canonicalCarrierId, readPartRef } from './carrier-id.js'
 import { idFloor, MessageIdGenerator } from './ids.js'
 import { Op, OpKind } from './ops.js'
 import { recover } from './recovery.js'
-import { replyKey, type CancelOutcome } from './apply.js'
+import { replyKey } from './apply.js'
 import { findBulk, isPending, memberRow, pendingMembers, type BulkRow } from './bulk.js'
 import { addMoPart, claimStaleMoSets, moSetDone } from './mo-parts.js'
 import { ByteReader, messageFlags, newState, readMessage, readState, type MessageRow, type StateRow } from './codec.js'
 import { MAX_STR, openDbs, type Dbs, type Key } from './schema.js'
 import type {
-  AcceptRequest, AcceptResult, BulkAcceptResult, BulkMembers, BulkRequest, CommitRequest, DocStore, EventRef, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, NewEvent, Page, PartRef,
+  AcceptRequest, AcceptResult, BulkAcceptResult, CancelOutcome, BulkMembers, BulkRequest, CommitRequest, DocStore, EventRef, FinalState, FinishResult, ListOptions, MessageRecord, MessageStore, NewEvent, Page, PartRef,
   MoSet, MoSetKey, RecoveryReport, StoredDoc, StoredMoPart, StoredReceipt, WebhookEvent
 } from './types.js'
 import { DUE_RANGE, EXPIRED_RANGE, eventOf, PENDING_RANGE, type EventRow } from './events.js'

@@ -53,6 +53,9 @@ export interface AcceptRequest {
 
 export type CutFor = 'udh16' | 'udh8'
 
+/** store.cancel: cancelled; no such message (for this account); too late, a part was handed to a carrier. */
+export type CancelOutcome = 'ok' | 'not_found' | 'handed_over'
+
 /**
  * Many recipients of one text (an HTTP bulk request), stored as one row and one credit hold:
  * the members become messages (expandBulk) as the carriers can take them. Until then the
@@ -255,7 +258,7 @@ export interface MessageStore {
    * A customer's cancel (cancel_sm): every part failed and its credit released, in one
    * transaction with the check that no part was handed over yet ('handed_over' otherwise).
    */
-  cancel: (account: string, id: string, at?: number) => Promise<'ok' | 'not_found' | 'handed_over'>
+  cancel: (account: string, id: string, at?: number) => Promise<CancelOutcome>
   /** The carrier accepted the part: its hold becomes a charge and the receipt index learns its id. */
   commit: (ref: PartRef, carrierId: string, carrierMessageId: string) => Promise<void>
   /** Several commits in one queued write (the router's submit_sm_resp batch): one promise. */
